@@ -1,0 +1,17 @@
+//! Test helpers shared by the workbook's exercises.
+//!
+//! Exercise tests use these so that every test is deterministic and bounded:
+//! futures are polled by hand with a waker that records wake-ups ([`Driver`]),
+//! leaf futures follow a fixed script ([`Scripted`]), and every test body can
+//! run under a watchdog ([`within`]) so a spinning or deadlocked answer fails
+//! in seconds instead of hanging the terminal.
+
+mod driver;
+mod scripted;
+mod trace;
+mod watchdog;
+
+pub use driver::{Driver, Limits};
+pub use scripted::Scripted;
+pub use trace::Trace;
+pub use watchdog::within;
