@@ -1,0 +1,168 @@
+//! The links and files that tie a page, an exercise and its solution
+//! together, and the links and includes of every page.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+
+use super::scratch::files_under;
+use crate::book::exercise_directive;
+use crate::workbook::{Exercise, Workbook};
+
+/// Problems with one exercise's page, README and solution. Empty means fine.
+pub fn exercise_problems(workbook: &Workbook, exercise: &Exercise) -> Vec<String> {
+    let mut problems = Vec::new();
+    let root = &workbook.root;
+    let page_rel = Path::new("book/src").join(exercise.page());
+    let box_line = format!("{{{{#exercise {}}}}}", exercise.name);
+    match fs::read_to_string(root.join(&page_rel)) {
+        Err(_) => problems.push(format!("its book page {} is missing", page_rel.display())),
+        Ok(page) => {
+            let last_line = page.lines().rev().find(|l| !l.trim().is_empty());
+            if last_line.map(str::trim) != Some(box_line.as_str()) {
+                problems.push(format!(
+                    "{} must end with its exercise box `{box_line}`",
+                    page_rel.display()
+                ));
+            }
+        }
+    }
+    let summary = fs::read_to_string(workbook.book_src().join("SUMMARY.md")).unwrap_or_default();
+    if !summary.contains(&format!("({})", exercise.page().display())) {
+        problems.push(format!("book/src/SUMMARY.md does not list {}", exercise.page().display()));
+    }
+    problems.extend(readme_problems(root, exercise));
+    problems.extend(solution_problems(root, exercise));
+    problems
+}
+
+fn readme_problems(root: &Path, exercise: &Exercise) -> Vec<String> {
+    let readme_rel = exercise.dir().join("README.md");
+    let Ok(readme) = fs::read_to_string(root.join(&readme_rel)) else {
+        return vec![format!("{} is missing", readme_rel.display())];
+    };
+    let mut problems = Vec::new();
+    let back_link = format!("../../../book/src/{}", exercise.page().display());
+    if !readme.contains(&back_link) {
+        problems.push(format!("{} does not link back to its page ({back_link})", readme_rel.display()));
+    }
+    if !readme.contains(&exercise.command()) {
+        problems.push(format!("{} does not give the command `{}`", readme_rel.display(), exercise.command()));
+    }
+    let hints = readme.matches("<summary>Hint").count();
+    if !(2..=3).contains(&hints) {
+        problems.push(format!("{} has {hints} hints; give two or three", readme_rel.display()));
+    }
+    problems
+}
+
+/// Solutions replace learner-edited files only: tests are written once.
+fn solution_problems(root: &Path, exercise: &Exercise) -> Vec<String> {
+    let solution_dir = root.join(exercise.solution_dir());
+    let files = files_under(&solution_dir).unwrap_or_default();
+    if files.is_empty() {
+        return vec![format!("{} has no solution files", exercise.solution_dir().display())];
+    }
+    let mut problems = Vec::new();
+    let mut has_todo = false;
+    for file in files {
+        let relative = file.strip_prefix(&solution_dir).expect("listed under it");
+        let shown = exercise.solution_dir().join(relative);
+        let learner_edited = relative.starts_with("src") || relative.starts_with("tests/ui");
+        let starter = root.join(exercise.dir()).join(relative);
+        if !learner_edited || relative.extension().is_some_and(|e| e == "stderr") {
+            problems.push(format!(
+                "{} is not a learner-edited file: the tests must be the same for starter and solution",
+                shown.display()
+            ));
+        } else if !starter.exists() {
+            problems.push(format!("{} replaces no starter file", shown.display()));
+        } else {
+            has_todo |= fs::read_to_string(&starter).is_ok_and(|s| s.contains("TODO"));
+        }
+    }
+    if !has_todo {
+        problems.push("no starter file that the solution replaces is marked TODO".to_owned());
+    }
+    let lib = solution_dir.join("src/lib.rs");
+    if lib.exists() && !fs::read_to_string(&lib).is_ok_and(|s| s.contains("Why this works")) {
+        problems.push(format!(
+            "{}/src/lib.rs does not explain itself (\"Why this works: ...\")",
+            exercise.solution_dir().display()
+        ));
+    }
+    problems
+}
+
+/// Problems with the links, includes and exercise boxes of every page.
+pub fn book_problems(workbook: &Workbook) -> Vec<String> {
+    let src = workbook.book_src();
+    let summary = fs::read_to_string(src.join("SUMMARY.md")).unwrap_or_default();
+    let include = Regex::new(r"\{\{#(?:include|rustdoc_include)\s+([^}\s]+)\s*\}\}").expect("regex");
+    let link = Regex::new(r#"\]\(([^)\s]+)\)|src="([^"]+)""#).expect("regex");
+    let directive = exercise_directive();
+    let mut problems = Vec::new();
+    for page in files_under(&src).unwrap_or_default() {
+        if page.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let rel = page.strip_prefix(&src).expect("under src").to_string_lossy().replace('\\', "/");
+        let Ok(text) = fs::read_to_string(&page) else { continue };
+        let dir = page.parent().expect("a page has a directory");
+        if rel != "SUMMARY.md" && !summary.contains(&format!("({rel})")) {
+            problems.push(format!("book/src/{rel} is not listed in SUMMARY.md"));
+        }
+        for caps in include.captures_iter(&text) {
+            if let Err(why) = check_include(dir, &caps[1]) {
+                problems.push(format!("book/src/{rel}: {{{{#include {}}}}}: {why}", &caps[1]));
+            }
+        }
+        for caps in directive.captures_iter(&text) {
+            if workbook.find(&caps[1]).is_none() {
+                problems.push(format!("book/src/{rel}: no exercise is called `{}`", &caps[1]));
+            }
+        }
+        for caps in link.captures_iter(&text) {
+            let target = caps.get(1).or(caps.get(2)).expect("one group matches").as_str();
+            if let Some(missing) = missing_local_target(dir, target) {
+                problems.push(format!("book/src/{rel}: link to {target}: {} does not exist", missing.display()));
+            }
+        }
+    }
+    problems
+}
+
+fn check_include(dir: &Path, spec: &str) -> Result<(), String> {
+    let (path, anchor) = match spec.split_once(':') {
+        Some((path, anchor)) => (path, Some(anchor)),
+        None => (spec, None),
+    };
+    let text = fs::read_to_string(dir.join(path)).map_err(|_| "the file does not exist".to_owned())?;
+    match anchor {
+        // A line range such as `:3:10` needs no anchor.
+        Some(anchor) if !anchor.chars().all(|c| c.is_ascii_digit() || c == ':') => {
+            let start = format!("ANCHOR: {anchor}");
+            let end = format!("ANCHOR_END: {anchor}");
+            let has = |marker: &str| text.lines().any(|l| l.trim_end().ends_with(marker));
+            if has(&start) && has(&end) {
+                Ok(())
+            } else {
+                Err(format!("the file has no anchor `{anchor}`"))
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+fn missing_local_target(dir: &Path, target: &str) -> Option<PathBuf> {
+    if target.contains("://") || target.starts_with('#') || target.starts_with("mailto:") {
+        return None;
+    }
+    let path = target.split('#').next().unwrap_or(target);
+    if path.is_empty() {
+        return None;
+    }
+    let file = dir.join(path);
+    (!file.exists()).then_some(file)
+}

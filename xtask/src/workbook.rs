@@ -1,0 +1,137 @@
+//! The workbook's exercises, read from the one place their facts live:
+//! `[package.metadata.workbook]` in each exercise's `Cargo.toml`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+/// How an exercise's starter is expected to fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Fails {
+    /// A behaviour test fails (trybuild checks may fail too).
+    Test,
+    /// Only trybuild checks fail.
+    Ui,
+    /// The crate does not compile as shipped: the compile error is the lesson.
+    Compile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct Metadata {
+    title: String,
+    fails: Fails,
+    starter_fails_with: String,
+    minutes: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Exercise {
+    /// The package name, what learners type after `cargo test -p`.
+    pub name: String,
+    /// `NN-chapter/MM-name`, shared by the page, the crate and the solution.
+    pub slug: String,
+    pub title: String,
+    pub fails: Fails,
+    pub starter_fails_with: String,
+    pub minutes: u32,
+}
+
+impl Exercise {
+    /// `NN-chapter`.
+    pub fn chapter(&self) -> &str {
+        self.slug.split('/').next().unwrap_or_default()
+    }
+
+    /// The crate, relative to the workbook root.
+    pub fn dir(&self) -> PathBuf {
+        Path::new("exercises").join(&self.slug)
+    }
+
+    /// The solved files, relative to the workbook root.
+    pub fn solution_dir(&self) -> PathBuf {
+        Path::new("solutions").join(&self.slug)
+    }
+
+    /// The book page, relative to the book's `src/`.
+    pub fn page(&self) -> PathBuf {
+        PathBuf::from(format!("{}.md", self.slug))
+    }
+
+    pub fn command(&self) -> String {
+        format!("cargo test -p {}", self.name)
+    }
+}
+
+pub struct Workbook {
+    pub root: PathBuf,
+    /// Where cargo builds, shared by the learner's runs and verify's.
+    pub target_dir: PathBuf,
+    /// In learning order: sorted by `NN-chapter/MM-name`.
+    pub exercises: Vec<Exercise>,
+}
+
+impl Workbook {
+    /// Reads the workspace at `root` with `cargo metadata`.
+    pub fn load(root: &Path) -> Result<Self> {
+        let metadata = cargo_metadata::MetadataCommand::new()
+            .manifest_path(root.join("Cargo.toml"))
+            .no_deps()
+            .exec()
+            .context("read the workspace with `cargo metadata`")?;
+        let exercises_dir = root.join("exercises");
+        let mut exercises = Vec::new();
+        for package in metadata.workspace_packages() {
+            let dir = package
+                .manifest_path
+                .parent()
+                .context("manifest has a directory")?;
+            let Ok(slug) = dir.as_std_path().strip_prefix(&exercises_dir) else {
+                continue;
+            };
+            let slug = slug.to_string_lossy().replace('\\', "/");
+            let raw = package.metadata.get("workbook").with_context(|| {
+                format!("exercises/{slug}/Cargo.toml has no [package.metadata.workbook]")
+            })?;
+            let meta: Metadata = serde_json::from_value(raw.clone())
+                .with_context(|| format!("exercises/{slug}/Cargo.toml: [package.metadata.workbook]"))?;
+            if slug.split('/').count() != 2 {
+                bail!("exercise {slug}: expected exercises/NN-chapter/MM-name");
+            }
+            exercises.push(Exercise {
+                name: package.name.to_string(),
+                slug,
+                title: meta.title,
+                fails: meta.fails,
+                starter_fails_with: meta.starter_fails_with,
+                minutes: meta.minutes,
+            });
+        }
+        exercises.sort_by(|a, b| a.slug.cmp(&b.slug));
+        Ok(Self {
+            root: root.to_path_buf(),
+            target_dir: metadata.target_directory.into_std_path_buf(),
+            exercises,
+        })
+    }
+
+    /// The workbook this tool belongs to: the parent of `xtask/`.
+    pub fn locate() -> Result<PathBuf> {
+        let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+        Ok(here.parent().context("xtask lives in the workbook root")?.to_path_buf())
+    }
+
+    pub fn find(&self, name: &str) -> Option<&Exercise> {
+        self.exercises.iter().find(|e| e.name == name)
+    }
+
+    pub fn book_dir(&self) -> PathBuf {
+        self.root.join("book")
+    }
+
+    pub fn book_src(&self) -> PathBuf {
+        self.book_dir().join("src")
+    }
+}
