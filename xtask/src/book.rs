@@ -49,7 +49,10 @@ pub fn run(workbook: &Workbook) -> Result<()> {
     for warning in &built.warnings {
         eprintln!("warning: {warning}");
     }
-    println!("book written to {}", built.html.join("index.html").display());
+    println!(
+        "book written to {}",
+        built.html.join("index.html").display()
+    );
     Ok(())
 }
 
@@ -106,7 +109,10 @@ impl Preprocessor for ExerciseBoxes {
                 .into_owned();
         });
         if !unknown.is_empty() {
-            tracing::warn!("exercise boxes name unknown exercises: {}", unknown.join(", "));
+            tracing::warn!(
+                "exercise boxes name unknown exercises: {}",
+                unknown.join(", ")
+            );
         }
         Ok(book)
     }

@@ -16,6 +16,9 @@ use crate::workbook::Workbook;
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "The async Rust workbook's tool")]
 struct Cli {
+    /// The workbook to work on (default: the one this tool belongs to).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -38,7 +41,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    match run(cli.root, cli.command) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -47,8 +50,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command) -> anyhow::Result<ExitCode> {
-    let workbook = Workbook::load(&Workbook::locate()?)?;
+fn run(root: Option<std::path::PathBuf>, command: Command) -> anyhow::Result<ExitCode> {
+    let root = match root {
+        Some(root) => root.canonicalize()?,
+        None => Workbook::locate()?,
+    };
+    let workbook = Workbook::load(&root)?;
     match command {
         Command::Book => book::run(&workbook)?,
         Command::Serve { port } => serve::run(&workbook, port)?,

@@ -98,7 +98,9 @@ fn respond(
         return with_type(tiny_http::Response::from_string(body), "text/plain");
     }
     match resolve(html, path).and_then(|file| Some((fs::read(&file).ok()?, file))) {
-        Some((bytes, file)) => with_type(tiny_http::Response::from_data(bytes), content_type(&file)),
+        Some((bytes, file)) => {
+            with_type(tiny_http::Response::from_data(bytes), content_type(&file))
+        }
         None => {
             let page = fs::read(html.join("404.html")).unwrap_or_else(|_| b"not found".to_vec());
             with_type(tiny_http::Response::from_data(page), "text/html").with_status_code(404)
@@ -110,7 +112,10 @@ fn respond(
 fn resolve(html: &Path, url_path: &str) -> Option<PathBuf> {
     let decoded = percent_decode(url_path)?;
     let relative = Path::new(decoded.trim_start_matches('/'));
-    if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+    if relative
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
         return None;
     }
     let file = html.join(relative);
@@ -153,7 +158,10 @@ fn content_type(file: &Path) -> &'static str {
     }
 }
 
-fn with_type<R: std::io::Read>(response: tiny_http::Response<R>, mime: &str) -> tiny_http::Response<R> {
+fn with_type<R: std::io::Read>(
+    response: tiny_http::Response<R>,
+    mime: &str,
+) -> tiny_http::Response<R> {
     let header = tiny_http::Header::from_bytes("Content-Type", mime).expect("valid header");
     response.with_header(header)
 }
@@ -165,7 +173,10 @@ mod tests {
     #[test]
     fn resolves_files_and_directories_inside_the_book_only() {
         let html = Path::new("/book");
-        assert_eq!(resolve(html, "/a%20b.html"), Some(PathBuf::from("/book/a b.html")));
+        assert_eq!(
+            resolve(html, "/a%20b.html"),
+            Some(PathBuf::from("/book/a b.html"))
+        );
         assert_eq!(resolve(html, "/../etc/passwd"), None);
         assert_eq!(resolve(html, "/x/%2e%2e/%2e%2e/y"), None);
     }

@@ -71,6 +71,9 @@ pub struct Workbook {
     pub target_dir: PathBuf,
     /// In learning order: sorted by `NN-chapter/MM-name`.
     pub exercises: Vec<Exercise>,
+    /// Workspace dependencies the book's snippets may use, from
+    /// `[workspace.metadata.workbook] snippet-dependencies`.
+    pub snippet_dependencies: Vec<String>,
 }
 
 impl Workbook {
@@ -95,8 +98,9 @@ impl Workbook {
             let raw = package.metadata.get("workbook").with_context(|| {
                 format!("exercises/{slug}/Cargo.toml has no [package.metadata.workbook]")
             })?;
-            let meta: Metadata = serde_json::from_value(raw.clone())
-                .with_context(|| format!("exercises/{slug}/Cargo.toml: [package.metadata.workbook]"))?;
+            let meta: Metadata = serde_json::from_value(raw.clone()).with_context(|| {
+                format!("exercises/{slug}/Cargo.toml: [package.metadata.workbook]")
+            })?;
             if slug.split('/').count() != 2 {
                 bail!("exercise {slug}: expected exercises/NN-chapter/MM-name");
             }
@@ -110,17 +114,29 @@ impl Workbook {
             });
         }
         exercises.sort_by(|a, b| a.slug.cmp(&b.slug));
+        let snippet_dependencies = match metadata
+            .workspace_metadata
+            .pointer("/workbook/snippet-dependencies")
+        {
+            Some(list) => serde_json::from_value(list.clone())
+                .context("[workspace.metadata.workbook] snippet-dependencies is a list of names")?,
+            None => Vec::new(),
+        };
         Ok(Self {
             root: root.to_path_buf(),
             target_dir: metadata.target_directory.into_std_path_buf(),
             exercises,
+            snippet_dependencies,
         })
     }
 
     /// The workbook this tool belongs to: the parent of `xtask/`.
     pub fn locate() -> Result<PathBuf> {
         let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-        Ok(here.parent().context("xtask lives in the workbook root")?.to_path_buf())
+        Ok(here
+            .parent()
+            .context("xtask lives in the workbook root")?
+            .to_path_buf())
     }
 
     pub fn find(&self, name: &str) -> Option<&Exercise> {

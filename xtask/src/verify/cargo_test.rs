@@ -64,7 +64,9 @@ pub fn first_panic(output: &str) -> Option<String> {
     let mut lines = output.lines().skip_while(|l| !l.contains("panicked at"));
     lines.next()?;
     let message: Vec<&str> = lines
-        .take_while(|l| !l.is_empty() && !l.starts_with("note:") && !l.starts_with("stack backtrace"))
+        .take_while(|l| {
+            !l.is_empty() && !l.starts_with("note:") && !l.starts_with("stack backtrace")
+        })
         .take(4)
         .collect();
     Some(message.join(" "))
@@ -106,8 +108,14 @@ test ui ... FAILED
         assert_eq!(
             parsed.failed,
             vec![
-                FailedTest { target: "tests/countdown.rs".into(), name: "wakes_once".into() },
-                FailedTest { target: "tests/ui.rs".into(), name: "ui".into() },
+                FailedTest {
+                    target: "tests/countdown.rs".into(),
+                    name: "wakes_once".into()
+                },
+                FailedTest {
+                    target: "tests/ui.rs".into(),
+                    name: "ui".into()
+                },
             ]
         );
         assert!(!parsed.failed[0].is_ui());

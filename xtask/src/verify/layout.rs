@@ -2,7 +2,7 @@
 //! together, and the links and includes of every page.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use regex::Regex;
 
@@ -30,7 +30,10 @@ pub fn exercise_problems(workbook: &Workbook, exercise: &Exercise) -> Vec<String
     }
     let summary = fs::read_to_string(workbook.book_src().join("SUMMARY.md")).unwrap_or_default();
     if !summary.contains(&format!("({})", exercise.page().display())) {
-        problems.push(format!("book/src/SUMMARY.md does not list {}", exercise.page().display()));
+        problems.push(format!(
+            "book/src/SUMMARY.md does not list {}",
+            exercise.page().display()
+        ));
     }
     problems.extend(readme_problems(root, exercise));
     problems.extend(solution_problems(root, exercise));
@@ -45,14 +48,24 @@ fn readme_problems(root: &Path, exercise: &Exercise) -> Vec<String> {
     let mut problems = Vec::new();
     let back_link = format!("../../../book/src/{}", exercise.page().display());
     if !readme.contains(&back_link) {
-        problems.push(format!("{} does not link back to its page ({back_link})", readme_rel.display()));
+        problems.push(format!(
+            "{} does not link back to its page ({back_link})",
+            readme_rel.display()
+        ));
     }
     if !readme.contains(&exercise.command()) {
-        problems.push(format!("{} does not give the command `{}`", readme_rel.display(), exercise.command()));
+        problems.push(format!(
+            "{} does not give the command `{}`",
+            readme_rel.display(),
+            exercise.command()
+        ));
     }
     let hints = readme.matches("<summary>Hint").count();
     if !(2..=3).contains(&hints) {
-        problems.push(format!("{} has {hints} hints; give two or three", readme_rel.display()));
+        problems.push(format!(
+            "{} has {hints} hints; give two or three",
+            readme_rel.display()
+        ));
     }
     problems
 }
@@ -62,7 +75,10 @@ fn solution_problems(root: &Path, exercise: &Exercise) -> Vec<String> {
     let solution_dir = root.join(exercise.solution_dir());
     let files = files_under(&solution_dir).unwrap_or_default();
     if files.is_empty() {
-        return vec![format!("{} has no solution files", exercise.solution_dir().display())];
+        return vec![format!(
+            "{} has no solution files",
+            exercise.solution_dir().display()
+        )];
     }
     let mut problems = Vec::new();
     let mut has_todo = false;
@@ -99,7 +115,8 @@ fn solution_problems(root: &Path, exercise: &Exercise) -> Vec<String> {
 pub fn book_problems(workbook: &Workbook) -> Vec<String> {
     let src = workbook.book_src();
     let summary = fs::read_to_string(src.join("SUMMARY.md")).unwrap_or_default();
-    let include = Regex::new(r"\{\{#(?:include|rustdoc_include)\s+([^}\s]+)\s*\}\}").expect("regex");
+    let include =
+        Regex::new(r"\{\{#(?:include|rustdoc_include)\s+([^}\s]+)\s*\}\}").expect("regex");
     let link = Regex::new(r#"\]\(([^)\s]+)\)|src="([^"]+)""#).expect("regex");
     let directive = exercise_directive();
     let mut problems = Vec::new();
@@ -107,26 +124,44 @@ pub fn book_problems(workbook: &Workbook) -> Vec<String> {
         if page.extension().is_none_or(|e| e != "md") {
             continue;
         }
-        let rel = page.strip_prefix(&src).expect("under src").to_string_lossy().replace('\\', "/");
-        let Ok(text) = fs::read_to_string(&page) else { continue };
+        let rel = page
+            .strip_prefix(&src)
+            .expect("under src")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let Ok(text) = fs::read_to_string(&page) else {
+            continue;
+        };
         let dir = page.parent().expect("a page has a directory");
         if rel != "SUMMARY.md" && !summary.contains(&format!("({rel})")) {
             problems.push(format!("book/src/{rel} is not listed in SUMMARY.md"));
         }
         for caps in include.captures_iter(&text) {
             if let Err(why) = check_include(dir, &caps[1]) {
-                problems.push(format!("book/src/{rel}: {{{{#include {}}}}}: {why}", &caps[1]));
+                problems.push(format!(
+                    "book/src/{rel}: {{{{#include {}}}}}: {why}",
+                    &caps[1]
+                ));
             }
         }
         for caps in directive.captures_iter(&text) {
             if workbook.find(&caps[1]).is_none() {
-                problems.push(format!("book/src/{rel}: no exercise is called `{}`", &caps[1]));
+                problems.push(format!(
+                    "book/src/{rel}: no exercise is called `{}`",
+                    &caps[1]
+                ));
             }
         }
         for caps in link.captures_iter(&text) {
-            let target = caps.get(1).or(caps.get(2)).expect("one group matches").as_str();
-            if let Some(missing) = missing_local_target(dir, target) {
-                problems.push(format!("book/src/{rel}: link to {target}: {} does not exist", missing.display()));
+            let target = caps
+                .get(1)
+                .or(caps.get(2))
+                .expect("one group matches")
+                .as_str();
+            if missing_local_target(dir, target) {
+                problems.push(format!(
+                    "book/src/{rel}: the link to {target} leads nowhere"
+                ));
             }
         }
     }
@@ -138,7 +173,8 @@ fn check_include(dir: &Path, spec: &str) -> Result<(), String> {
         Some((path, anchor)) => (path, Some(anchor)),
         None => (spec, None),
     };
-    let text = fs::read_to_string(dir.join(path)).map_err(|_| "the file does not exist".to_owned())?;
+    let text =
+        fs::read_to_string(dir.join(path)).map_err(|_| "the file does not exist".to_owned())?;
     match anchor {
         // A line range such as `:3:10` needs no anchor.
         Some(anchor) if !anchor.chars().all(|c| c.is_ascii_digit() || c == ':') => {
@@ -155,14 +191,10 @@ fn check_include(dir: &Path, spec: &str) -> Result<(), String> {
     }
 }
 
-fn missing_local_target(dir: &Path, target: &str) -> Option<PathBuf> {
+fn missing_local_target(dir: &Path, target: &str) -> bool {
     if target.contains("://") || target.starts_with('#') || target.starts_with("mailto:") {
-        return None;
+        return false;
     }
     let path = target.split('#').next().unwrap_or(target);
-    if path.is_empty() {
-        return None;
-    }
-    let file = dir.join(path);
-    (!file.exists()).then_some(file)
+    !path.is_empty() && !dir.join(path).exists()
 }

@@ -57,7 +57,7 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     let copy = Workbook::load(&verifier.scratch)?;
     let (snippets, refused) = snippets::extract(&copy.book_src())?;
 
-    let lint_checks = 3;
+    let lint_checks = 2;
     let total = 2 + snippets.len() + 3 * selected.len() + lint_checks + 1;
     println!(
         "Verifying {} exercises, the book and {} snippets on a scratch copy in {}",
@@ -68,7 +68,8 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     let mut report = Report::new(total);
 
     report.check("the book builds without warnings", || {
-        let built = book::build(&copy, Some(&verifier.scratch.join("book/book"))).map_err(|e| format!("{e:#}"))?;
+        let built = book::build(&copy, Some(&verifier.scratch.join("book/book")))
+            .map_err(|e| format!("{e:#}"))?;
         none_or(built.warnings, "no warnings")
     });
     report.check("book links, includes and exercise boxes resolve", || {
@@ -76,56 +77,85 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
         problems.extend(refused.iter().cloned());
         none_or(problems, "all resolve")
     });
-    verifier.check_snippets(&mut report, &snippets)?;
+    verifier.check_snippets(&mut report, &copy.snippet_dependencies, &snippets)?;
 
     for exercise in &selected {
-        report.check(&format!("{}: page, README, hints and solution in place", exercise.name), || {
-            none_or(layout::exercise_problems(&copy, exercise), "in place")
-        });
+        report.check(
+            &format!(
+                "{}: page, README, hints and solution in place",
+                exercise.name
+            ),
+            || none_or(layout::exercise_problems(&copy, exercise), "in place"),
+        );
     }
     verifier.prebuild(&selected, "starters")?;
     for exercise in &selected {
-        report.check(&format!("{}: starter fails as declared", exercise.name), || {
-            let run = verifier.test(exercise, "starter")?;
-            exercise::judge_starter(exercise, &run).map_err(|why| verifier.with_log(why, exercise, "starter"))
-        });
+        report.check(
+            &format!("{}: starter fails as declared", exercise.name),
+            || {
+                let run = verifier.test(exercise, "starter")?;
+                exercise::judge_starter(exercise, &run)
+                    .map_err(|why| verifier.with_log(why, exercise, "starter"))
+            },
+        );
     }
     scratch::apply_solutions(&verifier.scratch, &copy.exercises)?;
     verifier.prebuild(&selected, "solutions")?;
     for exercise in &selected {
         report.check(&format!("{}: solution passes", exercise.name), || {
             let run = verifier.test(exercise, "solution")?;
-            exercise::judge_solution(&run).map_err(|why| verifier.with_log(why, exercise, "solution"))
+            exercise::judge_solution(&run)
+                .map_err(|why| verifier.with_log(why, exercise, "solution"))
         });
     }
 
-    report.check("clippy -D warnings: xtask and support crates", || {
-        verifier.cargo_ok("clippy-tools", &["clippy", "-p", "xtask", "-p", "workbook-support", "--all-targets", "--", "-D", "warnings"])
-    });
-    report.check("clippy -D warnings: solutions and their tests", || {
-        let mut args = vec!["clippy".to_owned()];
-        for e in &copy.exercises {
-            args.extend(["-p".to_owned(), e.name.clone()]);
-        }
-        args.extend(["--all-targets", "--", "-D", "warnings"].map(String::from));
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        verifier.cargo_ok("clippy-solutions", &args)
-    });
+    report.check(
+        "clippy -D warnings: xtask, support crates, solutions and tests",
+        || {
+            verifier.cargo_ok(
+                "clippy",
+                &[
+                    "clippy",
+                    "--workspace",
+                    "--exclude",
+                    "book-snippets",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            )
+        },
+    );
     report.check("rustfmt --check: starters, solutions, tests, xtask", || {
-        let starters = verifier.cargo_ok_in(&workbook.root, "fmt-starters", &["fmt", "--all", "--check"])?;
-        let solutions = verifier.cargo_ok("fmt-solutions", &["fmt", "--all", "--check"])?;
+        let starters = verifier.cargo_ok_in(
+            &workbook.root,
+            "fmt-starters",
+            &["fmt", "--all", "--check", "--", "--color", "never"],
+        )?;
+        let solutions = verifier.cargo_ok(
+            "fmt-solutions",
+            &["fmt", "--all", "--check", "--", "--color", "never"],
+        )?;
         Ok(format!("{starters}; {solutions}"))
     });
-    report.check("the learner's exercises and solutions were not written", || {
-        let after = learner_files(&workbook.root).map_err(|e| e.to_string())?;
-        if after == learner_files_before {
-            Ok("untouched".to_owned())
-        } else {
-            Err("files under exercises/ or solutions/ changed while verify ran".to_owned())
-        }
-    });
+    report.check(
+        "the learner's exercises and solutions were not written",
+        || {
+            let after = learner_files(&workbook.root).map_err(|e| e.to_string())?;
+            if after == learner_files_before {
+                Ok("untouched".to_owned())
+            } else {
+                Err("files under exercises/ or solutions/ changed while verify ran".to_owned())
+            }
+        },
+    );
 
-    Ok(if report.finish() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if report.finish() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn select<'a>(workbook: &'a Workbook, names: &[String]) -> Result<Vec<&'a Exercise>> {
@@ -174,9 +204,16 @@ impl Verifier {
     }
 
     fn test(&self, exercise: &Exercise, phase: &str) -> Result<Finished, String> {
-        let mut command = self.cargo(&self.scratch, &["test", "-p", &exercise.name, "--no-fail-fast"]);
-        run_bounded(&mut command, self.test_limit, &self.log(&format!("{}-{phase}", exercise.name)))
-            .map_err(|e| format!("{e:#}"))
+        let mut command = self.cargo(
+            &self.scratch,
+            &["test", "-p", &exercise.name, "--no-fail-fast"],
+        );
+        run_bounded(
+            &mut command,
+            self.test_limit,
+            &self.log(&format!("{}-{phase}", exercise.name)),
+        )
+        .map_err(|e| format!("{e:#}"))
     }
 
     /// Compiles all selected crates' tests in one cargo call, so both cores
@@ -188,7 +225,11 @@ impl Verifier {
             args.extend(["-p", e.name.as_str()]);
         }
         println!("      (building the {phase})");
-        run_bounded(&mut self.cargo(&self.scratch, &args), BUILD_LIMIT, &self.log(&format!("build-{phase}")))?;
+        run_bounded(
+            &mut self.cargo(&self.scratch, &args),
+            BUILD_LIMIT,
+            &self.log(&format!("build-{phase}")),
+        )?;
         Ok(())
     }
 
@@ -198,27 +239,45 @@ impl Verifier {
 
     fn cargo_ok_in(&self, dir: &Path, log: &str, args: &[&str]) -> Result<String, String> {
         let log = self.log(log);
-        let run = run_bounded(&mut self.cargo(dir, args), BUILD_LIMIT, &log).map_err(|e| format!("{e:#}"))?;
+        let run = run_bounded(&mut self.cargo(dir, args), BUILD_LIMIT, &log)
+            .map_err(|e| format!("{e:#}"))?;
         match run.success {
             Some(true) => Ok("clean".to_owned()),
-            Some(false) => Err(format!("{}\nfull output: {}", excerpt(&run.output), log.display())),
+            Some(false) => Err(format!(
+                "{}\nfull output: {}",
+                excerpt(&run.output),
+                log.display()
+            )),
             None => Err(format!("timed out; full output: {}", log.display())),
         }
     }
 
-    fn check_snippets(&self, report: &mut Report, snippets: &[snippets::Snippet]) -> Result<()> {
+    fn check_snippets(
+        &self,
+        report: &mut Report,
+        dependencies: &[String],
+        snippets: &[snippets::Snippet],
+    ) -> Result<()> {
         if snippets.is_empty() {
             return Ok(());
         }
-        snippets::write_crate(&self.scratch, snippets)?;
+        snippets::write_crate(&self.scratch, dependencies, snippets)?;
+        println!("      (building the snippets)");
         let build = run_bounded(
-            &mut self.cargo(&self.scratch, &["build", "-p", "book-snippets", "--bins", "--keep-going"]),
+            &mut self.cargo(
+                &self.scratch,
+                &["build", "-p", "book-snippets", "--bins", "--keep-going"],
+            ),
             BUILD_LIMIT,
             &self.log("snippets-build"),
         )?;
         let failures = snippets::compile_failures(&build.output, snippets);
         for snippet in snippets {
-            let label = format!("snippet {} compiles{}", snippet.label(), if snippet.run { " and runs" } else { "" });
+            let label = format!(
+                "snippet {} compiles{}",
+                snippet.label(),
+                if snippet.run { " and runs" } else { "" }
+            );
             report.check(&label, || {
                 if let Some((_, error)) = failures.iter().find(|(bin, _)| *bin == snippet.bin) {
                     return Err(error.clone());
@@ -231,10 +290,13 @@ impl Verifier {
                 }
                 let binary = self.target_dir.join("debug").join(&snippet.bin);
                 let log = self.log(&format!("snippet-{}", snippet.bin));
-                let run = run_bounded(&mut Command::new(binary), SNIPPET_RUN_LIMIT, &log).map_err(|e| format!("{e:#}"))?;
+                let run = run_bounded(&mut Command::new(binary), SNIPPET_RUN_LIMIT, &log)
+                    .map_err(|e| format!("{e:#}"))?;
                 match run.success {
                     Some(true) => Ok("ran".to_owned()),
-                    Some(false) => Err(format!("it exits with an error:\n{}", excerpt(&run.output))),
+                    Some(false) => {
+                        Err(format!("it exits with an error:\n{}", excerpt(&run.output)))
+                    }
                     None => Err(format!("it did not finish within {SNIPPET_RUN_LIMIT:?}")),
                 }
             });

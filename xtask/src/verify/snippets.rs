@@ -42,7 +42,11 @@ pub fn extract(src: &Path) -> Result<(Vec<Snippet>, Vec<String>)> {
             if block.code.contains("{{#include") || block.code.contains("{{#rustdoc_include") {
                 continue;
             }
-            if let Some(attr) = block.attrs.iter().find(|a| ["ignore", "compile_fail", "should_panic"].contains(a)) {
+            if let Some(attr) = block
+                .attrs
+                .iter()
+                .find(|a| ["ignore", "compile_fail", "should_panic"].contains(a))
+            {
                 refused.push(format!(
                     "book/src/{rel}:{}: `{attr}` snippets are not checked; show compile errors \
                      through a trybuild case and {{{{#include}}}} its .stderr",
@@ -50,7 +54,11 @@ pub fn extract(src: &Path) -> Result<(Vec<Snippet>, Vec<String>)> {
                 ));
                 continue;
             }
-            let bin = format!("{}-{}", rel.trim_end_matches(".md").replace(['/', '.'], "-"), block.line);
+            let bin = format!(
+                "{}-{}",
+                rel.trim_end_matches(".md").replace(['/', '.'], "-"),
+                block.line
+            );
             snippets.push(Snippet {
                 page: rel.clone(),
                 line: block.line,
@@ -77,9 +85,17 @@ fn rust_blocks(text: &str) -> Vec<Block<'_>> {
         match open.as_mut() {
             None => {
                 if let Some(info) = trimmed.strip_prefix("```") {
-                    let attrs: Vec<&str> = info.split([',', ' ']).map(str::trim).filter(|a| !a.is_empty()).collect();
+                    let attrs: Vec<&str> = info
+                        .split([',', ' '])
+                        .map(str::trim)
+                        .filter(|a| !a.is_empty())
+                        .collect();
                     // Every fence opens a block; only `rust` ones are kept.
-                    open = Some(Block { line: i + 1, attrs, code: String::new() });
+                    open = Some(Block {
+                        line: i + 1,
+                        attrs,
+                        code: String::new(),
+                    });
                 }
             }
             Some(block) => {
@@ -118,7 +134,9 @@ fn program(code: &str) -> String {
             s.push('\n');
             s
         });
-    let has_main = Regex::new(r"\bfn\s+main\s*\(").expect("regex").is_match(&out);
+    let has_main = Regex::new(r"\bfn\s+main\s*\(")
+        .expect("regex")
+        .is_match(&out);
     if !has_main {
         out.push_str("\nfn main() {}\n");
     }
@@ -127,18 +145,23 @@ fn program(code: &str) -> String {
 
 /// Writes the snippets as binaries of a `book-snippets` crate in the scratch
 /// workspace and makes it a member.
-pub fn write_crate(scratch: &Path, snippets: &[Snippet]) -> Result<()> {
+pub fn write_crate(scratch: &Path, dependencies: &[String], snippets: &[Snippet]) -> Result<()> {
     let dir = scratch.join("book-snippets");
     fs::create_dir_all(dir.join("src/bin"))?;
-    fs::write(
-        dir.join("Cargo.toml"),
+    let mut manifest = String::from(
         "[package]\nname = \"book-snippets\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\n\
-         [dependencies]\nfutures.workspace = true\nfutures-test.workspace = true\n\
-         pin-project-lite.workspace = true\ntokio.workspace = true\n\n\
-         [lints.rust]\ndead_code = \"allow\"\nunused_imports = \"allow\"\nunused_variables = \"allow\"\n",
-    )?;
+         [lints.rust]\ndead_code = \"allow\"\nunused_imports = \"allow\"\nunused_variables = \"allow\"\n\n\
+         [dependencies]\n",
+    );
+    for dependency in dependencies {
+        manifest.push_str(&format!("{dependency}.workspace = true\n"));
+    }
+    fs::write(dir.join("Cargo.toml"), manifest)?;
     for snippet in snippets {
-        fs::write(dir.join("src/bin").join(format!("{}.rs", snippet.bin)), &snippet.code)?;
+        fs::write(
+            dir.join("src/bin").join(format!("{}.rs", snippet.bin)),
+            &snippet.code,
+        )?;
     }
     let manifest = scratch.join("Cargo.toml");
     let text = fs::read_to_string(&manifest)?;
@@ -164,11 +187,17 @@ pub fn compile_failures(output: &str, snippets: &[Snippet]) -> Vec<(String, Stri
 fn first_error_in(output: &str, snippet: &Snippet) -> Option<String> {
     let file = format!("src/bin/{}.rs:", snippet.bin);
     let lines: Vec<&str> = output.lines().collect();
-    let at = lines.iter().position(|l| l.contains("-->") && l.contains(&file))?;
+    let at = lines
+        .iter()
+        .position(|l| l.contains("-->") && l.contains(&file))?;
     let error = lines[..at].iter().rev().find(|l| l.starts_with("error"))?;
     let (_, position) = lines[at].split_once(&file)?;
     let line: usize = position.split(':').next()?.parse().ok()?;
-    Some(format!("{error} (book/src/{}:{})", snippet.page, snippet.line + line))
+    Some(format!(
+        "{error} (book/src/{}:{})",
+        snippet.page,
+        snippet.line + line
+    ))
 }
 
 #[cfg(test)]
@@ -181,7 +210,7 @@ mod tests {
         let blocks = rust_blocks(page);
         assert_eq!(blocks.len(), 2);
         assert_eq!(blocks[0].line, 2);
-        assert!(program(&blocks[0].code).contains("\nuse std::fmt;\nfn main() {}"));
+        assert!(program(&blocks[0].code).starts_with("use std::fmt;\nfn main() {}"));
         assert_eq!(blocks[1].attrs, ["rust", "no_run"]);
         assert!(program(&blocks[1].code).ends_with("fn main() {}\n"));
     }

@@ -1,0 +1,59 @@
+//! Futures are lazy: no work before the first poll.
+
+use std::future::Future;
+use std::sync::{Mutex, PoisonError};
+
+/// A pretend web client. It keeps a log of the requests it has sent, so you
+/// can see what went out, and when.
+#[derive(Debug, Default)]
+pub struct Client {
+    sent: Mutex<Vec<String>>,
+}
+
+impl Client {
+    /// A client that has sent nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sends `GET <path>` and returns the request's number: 1 for the first
+    /// request this client sends, 2 for the second, and so on.
+    pub fn send(&self, path: &str) -> usize {
+        let mut sent = self.sent.lock().unwrap_or_else(PoisonError::into_inner);
+        sent.push(format!("GET {path}"));
+        sent.len()
+    }
+
+    /// Waits for the reply to request number `number`.
+    pub async fn reply(&self, number: usize) -> String {
+        // Stands in for the network round trip: the first poll returns
+        // `Pending` (after arranging to be polled again), the next one
+        // finishes.
+        tokio::task::yield_now().await;
+        format!("reply #{number}")
+    }
+
+    /// The requests sent so far, oldest first.
+    pub fn sent(&self) -> Vec<String> {
+        self.sent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+// ANCHOR: get
+/// Fetches `path`: sends one request, then waits for its reply.
+///
+/// Nothing may be sent until the returned future is first polled.
+pub fn get(client: &Client, path: &str) -> impl Future<Output = String> {
+    // TODO: this request is sent when `get` is called, not when the future
+    // runs. A future that is awaited later, or dropped without ever being
+    // awaited, still sent it. Make the sending part of the future.
+    let number = client.send(path);
+    async move {
+        let reply = client.reply(number).await;
+        format!("{reply} to GET {path}")
+    }
+}
+// ANCHOR_END: get

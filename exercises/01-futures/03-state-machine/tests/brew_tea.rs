@@ -1,0 +1,213 @@
+use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::{Pin, pin};
+use std::task::Poll;
+use std::time::Duration;
+
+use state_machine::{BrewTea, Kitchen, brew_tea};
+use workbook_support::{Driver, Limits, Trace, within};
+
+const LIMIT: Duration = Duration::from_secs(5);
+
+/// What one run recorded: the output, the trace and the number of wake-ups.
+struct Run {
+    output: String,
+    trace: String,
+    wakes: usize,
+}
+
+/// Runs the future `make` builds in a fresh kitchen, the way an executor
+/// would, and records every poll, wake-up, kettle and teapot step, and the
+/// output. If the future panics, the steps so far are printed below the
+/// panic message.
+fn brew<F: Future<Output = String>>(
+    name: String,
+    make: impl FnOnce(Kitchen) -> F + Send + 'static,
+) -> Run {
+    within(LIMIT, move || {
+        let trace = Trace::new();
+        let mut driver = Driver::traced(&name, &trace);
+        let future = make(Kitchen::new(&trace));
+        match panic::catch_unwind(AssertUnwindSafe(|| driver.run(future, Limits::default()))) {
+            Ok(output) => {
+                trace.push(format!("output: {output:?}"));
+                Run {
+                    output,
+                    trace: trace.render(),
+                    wakes: driver.wakes(),
+                }
+            }
+            Err(payload) => {
+                eprintln!(
+                    "`{name}` panicked (see the message above). What happened until then:\n{}\n\
+                     Remember: BrewTea returns Pending only when `boil` or `steep` has just \
+                     returned Pending (they arrange the wake-up), and before it returns, `self` \
+                     must hold the state to resume from.",
+                    trace.render()
+                );
+                panic::resume_unwind(payload)
+            }
+        }
+    })
+}
+
+/// Polls `future` `polls` times by hand, whatever it returns, and gives back
+/// the results and the trace.
+fn poll_times<F: Future<Output = String>>(
+    name: &'static str,
+    polls: usize,
+    make: impl FnOnce(Kitchen) -> F + Send + 'static,
+) -> (Vec<Poll<String>>, String) {
+    within(LIMIT, move || {
+        let trace = Trace::new();
+        let mut driver = Driver::traced(name, &trace);
+        let mut future = pin!(make(Kitchen::new(&trace)));
+        let results = (0..polls).map(|_| driver.poll(future.as_mut())).collect();
+        (results, trace.render())
+    })
+}
+
+#[test]
+fn brews_tea_for_two() {
+    let by_hand = brew("BrewTea::new(kitchen, 2)".into(), |k| BrewTea::new(k, 2));
+    assert_eq!(
+        by_hand.output, "tea for 2: 500 ml of black tea",
+        "BrewTea::new(kitchen, 2) should output what brew_tea(kitchen, 2) does"
+    );
+}
+
+#[test]
+fn brews_the_same_tea_as_the_async_fn_for_any_number_of_cups() {
+    for cups in [1, 3, 4] {
+        let by_async_fn = brew(format!("brew_tea(kitchen, {cups})"), move |k| {
+            brew_tea(k, cups)
+        });
+        let by_hand = brew(format!("BrewTea::new(kitchen, {cups})"), move |k| {
+            BrewTea::new(k, cups)
+        });
+        assert_eq!(
+            by_hand.output, by_async_fn.output,
+            "BrewTea::new(kitchen, {cups}) should output what brew_tea(kitchen, {cups}) does"
+        );
+    }
+}
+
+#[test]
+fn first_poll_runs_up_to_the_first_await() {
+    let (results, trace) = poll_times("BrewTea::new(kitchen, 2)", 1, |k| BrewTea::new(k, 2));
+    assert!(
+        trace.contains("boil: Pending") && results == [Poll::Pending],
+        "the first poll of an async fn runs its body up to the first `.await`, and that \
+         `.await` polls the kettle: poll 1 of BrewTea should poll `boil`, get Pending, and \
+         return Pending. Instead:\n{trace}"
+    );
+}
+
+#[test]
+fn starts_steeping_in_the_poll_where_the_water_boils() {
+    let (_, trace) = poll_times("BrewTea::new(kitchen, 2)", 3, |k| BrewTea::new(k, 2));
+    let poll_3 = trace.split("poll 3\n").nth(1).unwrap_or_default();
+    assert!(
+        poll_3.starts_with("  boil: Ready") && poll_3.contains("steep: Pending"),
+        "the kettle is Pending twice, so poll 3 should get the hot water from `boil` and, in \
+         the same poll, create the teapot and poll `steep`, the way an async fn carries on past \
+         an `.await` that is ready. Instead:\n{trace}"
+    );
+}
+
+#[test]
+fn polls_and_wakes_like_the_async_fn() {
+    let by_async_fn = brew("brew_tea(kitchen, 2)".into(), |k| brew_tea(k, 2));
+    let by_hand = brew("BrewTea::new(kitchen, 2)".into(), |k| BrewTea::new(k, 2));
+    assert!(
+        by_hand.trace == by_async_fn.trace,
+        "BrewTea should be polled, poll the kettle and the teapot, and wake exactly like \
+         brew_tea.\nBrewTea (left):\n{}\nbrew_tea (right):\n{}",
+        by_hand.trace,
+        by_async_fn.trace
+    );
+}
+
+#[test]
+fn wakes_only_when_the_kettle_or_the_teapot_does() {
+    let by_async_fn = brew("brew_tea(kitchen, 2)".into(), |k| brew_tea(k, 2));
+    let by_hand = brew("BrewTea::new(kitchen, 2)".into(), |k| BrewTea::new(k, 2));
+    assert_eq!(
+        by_hand.wakes, by_async_fn.wakes,
+        "brew_tea wakes its waker only through the kettle and the teapot: they woke it \
+         {} times. BrewTea woke it {} times: a Pending from `boil` or `steep` already \
+         arranged the wake-up, so BrewTea must not add its own.",
+        by_async_fn.wakes, by_hand.wakes
+    );
+}
+
+#[test]
+fn panics_when_polled_after_completion() {
+    within(LIMIT, || {
+        let trace = Trace::new();
+        let outcome = poll_after_completion(pin!(BrewTea::new(Kitchen::new(&trace), 2)));
+        assert!(
+            outcome.is_err(),
+            "polling a BrewTea again after it returned Ready gave {outcome:?}; it should panic, \
+             as the future of an async fn does (\"`async fn` resumed after completion\")"
+        );
+        assert!(
+            !trace.render().contains("polled after completion"),
+            "a finished BrewTea should panic by itself, without polling the kettle or the teapot \
+             again:\n{}",
+            trace.render()
+        );
+
+        // As the future of an async fn does.
+        let message = poll_after_completion(pin!(brew_tea(Kitchen::new(&Trace::new()), 2)))
+            .expect_err("the future of an async fn panics when polled after completion");
+        assert!(message.contains("`async fn` resumed after completion"));
+    });
+}
+
+/// Polls `future` until it is Ready, then once more. Returns what the extra
+/// poll returned, or its panic message.
+fn poll_after_completion(
+    mut future: Pin<&mut impl Future<Output = String>>,
+) -> Result<Poll<String>, String> {
+    let mut driver = Driver::new("the future");
+    let finished = (0..10).any(|_| driver.poll(future.as_mut()).is_ready());
+    assert!(finished, "the future should be Ready within 10 polls");
+    panic::catch_unwind(AssertUnwindSafe(|| driver.poll(future.as_mut()))).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default()
+    })
+}
+
+#[test]
+fn trace_of_brewing_tea_by_hand() {
+    let trace = brew("BrewTea::new(kitchen, 2)".into(), |k| BrewTea::new(k, 2)).trace;
+    insta::assert_snapshot!(trace);
+}
+
+// On a real runtime: a machine that returns Pending without a wake-up
+// would never be polled again. Paused time makes the timeout fire as soon as
+// the runtime has nothing left to do; `within` stops a poll that never returns.
+#[test]
+fn runs_on_tokio() {
+    let tea = within(LIMIT, || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .expect("build a tokio runtime");
+        let tea = BrewTea::new(Kitchen::new(&Trace::new()), 3);
+        runtime.block_on(async { tokio::time::timeout(Duration::from_secs(10), tea).await })
+    })
+    .expect(
+        "tokio never polled BrewTea again: did it return Pending \
+         without a Pending from `boil` or `steep`?",
+    );
+    assert_eq!(
+        tea, "tea for 3: 750 ml of black tea",
+        "BrewTea::new(kitchen, 3) should output what brew_tea(kitchen, 3) does"
+    );
+}

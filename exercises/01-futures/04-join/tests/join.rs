@@ -1,0 +1,223 @@
+use std::fmt::Debug;
+use std::future::Future;
+use std::pin::pin;
+use std::task::Poll;
+use std::time::Duration;
+
+use join::join;
+use workbook_support::{Driver, Scripted, Trace, within};
+
+const LIMIT: Duration = Duration::from_secs(5);
+
+/// Polls `future` until it is ready, like an executor that polls again only
+/// after a wake-up, and says which poll it was ready on.
+fn drive<F: Future>(driver: &mut Driver, name: &str, future: F) -> (F::Output, usize) {
+    let mut future = pin!(future);
+    loop {
+        let wakes_before = driver.wakes();
+        if let Poll::Ready(output) = driver.poll(future.as_mut()) {
+            return (output, driver.polls());
+        }
+        let n = driver.polls();
+        assert!(
+            driver.wakes() > wakes_before,
+            "{name} returned Pending on poll {n}, but no inner future returned Pending \
+             in that poll, so nothing will wake the task: an executor would never poll it \
+             again. Poll every unfinished inner future on every poll; the ones that return \
+             Pending arrange the wake-up."
+        );
+        assert!(n < 20, "{name} is still Pending after {n} polls");
+    }
+}
+
+/// Runs `join(a, b)` where `a` is Pending `pa` times and `b` is Pending `pb`
+/// times, and returns its output, the poll it was ready on, and the trace.
+fn run_join<T: Debug + Unpin + Clone>(
+    pa: usize,
+    a_out: T,
+    pb: usize,
+    b_out: T,
+) -> ((T, T), usize, Trace) {
+    let trace = Trace::new();
+    let a = Scripted::new("a", &trace, pa, a_out);
+    let b = Scripted::new("b", &trace, pb, b_out);
+    let mut driver = Driver::traced("join(a, b)", &trace);
+    let name = format!("join(a, b) (a: {pa} Pending, b: {pb} Pending)");
+    let (output, polls) = drive(&mut driver, &name, join(a, b));
+    (output, polls, trace)
+}
+
+#[test]
+fn first_poll_polls_both() {
+    within(LIMIT, || {
+        let trace = Trace::new();
+        let a = Scripted::new("a", &trace, 1, 'a');
+        let b = Scripted::new("b", &trace, 1, 'b');
+        let mut driver = Driver::new("join(a, b)");
+        let mut joined = pin!(join(a, b));
+        let poll = driver.poll(joined.as_mut());
+        let polled = trace.events();
+        assert!(
+            polled.iter().any(|e| e.contains("a:")) && polled.iter().any(|e| e.contains("b:")),
+            "the first poll of join(a, b) must poll both a and b, so that both make progress \
+             during the same .await; it polled: {polled:?}"
+        );
+        assert_eq!(
+            poll,
+            Poll::Pending,
+            "a and b both returned Pending, so join(a, b) must return Pending"
+        );
+    });
+}
+
+#[test]
+fn polls_both_on_every_poll_until_done() {
+    within(LIMIT, || {
+        let (output, polls, trace) = run_join(2, 1, 2, 2);
+        assert_eq!(output, (1, 2));
+        let a_polls = trace.count(|e| e.starts_with("  a:"));
+        let b_polls = trace.count(|e| e.starts_with("  b:"));
+        assert_eq!(
+            (a_polls, b_polls, polls),
+            (3, 3, 3),
+            "with a and b each Pending twice, each of the 3 polls of join(a, b) should poll \
+             both (a polled, b polled, join polled); trace:\n{}",
+            trace.render()
+        );
+    });
+}
+
+#[test]
+fn ready_on_the_poll_where_the_slower_one_finishes() {
+    within(LIMIT, || {
+        for (pa, pb) in [(0, 0), (0, 2), (2, 0), (1, 3), (3, 1), (2, 2)] {
+            let (output, polls, trace) = run_join(pa, "a", pb, "b");
+            assert_eq!(output, ("a", "b"));
+            let expected = pa.max(pb) + 1;
+            assert_eq!(
+                polls,
+                expected,
+                "a is Pending {pa} times and b {pb} times, so join(a, b) should be Ready on \
+                 poll {expected} (the slower one decides), but it was Ready on poll {polls}.\n\
+                 Too late: return Ready in the same poll in which the second output arrives, \
+                 even when both arrive in that poll.\n\
+                 Too early: an inner future was polled in a loop inside one poll (that blocks \
+                 the thread).\ntrace:\n{}",
+                trace.render()
+            );
+        }
+    });
+}
+
+#[test]
+fn outputs_are_in_argument_order_whoever_finishes_first() {
+    within(LIMIT, || {
+        let (output, _, _) = run_join(3, "a", 0, "b");
+        assert_eq!(
+            output,
+            ("a", "b"),
+            "b finished first, but the output must still be (a's output, b's output)"
+        );
+        let (output, _, _) = run_join(0, "a", 3, "b");
+        assert_eq!(
+            output,
+            ("a", "b"),
+            "a finished first; the output must be (a's output, b's output)"
+        );
+    });
+}
+
+#[test]
+fn keeps_the_first_output_and_never_polls_a_finished_future() {
+    within(LIMIT, || {
+        // A `Scripted` future panics when polled after `Ready`: a join that
+        // forgets the first output and polls again fails here.
+        let (output, _, trace) = run_join(0, String::from("first"), 3, String::from("second"));
+        assert_eq!(output, ("first".to_owned(), "second".to_owned()));
+        assert_eq!(
+            trace.count(|e| e.starts_with("  a:")),
+            1,
+            "a was Ready on the first poll: keep its output and never poll a again; trace:\n{}",
+            trace.render()
+        );
+        let (_, _, trace) = run_join(3, String::from("first"), 0, String::from("second"));
+        assert_eq!(
+            trace.count(|e| e.starts_with("  b:")),
+            1,
+            "b was Ready on the first poll: keep its output and never poll b again; trace:\n{}",
+            trace.render()
+        );
+    });
+}
+
+#[test]
+fn wakes_only_through_the_inner_futures() {
+    within(LIMIT, || {
+        let (_, _, trace) = run_join(1, 'a', 3, 'b');
+        let wakes = trace.count(|e| e == "  wake");
+        assert_eq!(
+            wakes,
+            4,
+            "a returned Pending once and b three times, and each woke the waker itself, so \
+             the waker should be woken 4 times, not {wakes}. join(a, b) must not wake the \
+             waker on its own: that makes the executor poll it for nothing.\ntrace:\n{}",
+            trace.render()
+        );
+    });
+}
+
+#[test]
+fn does_not_wake_itself_when_nothing_is_ready() {
+    within(LIMIT, || {
+        // `a` never finishes and never wakes: nothing should wake the task.
+        let trace = Trace::new();
+        let a = std::future::pending::<char>();
+        let b = Scripted::new("b", &trace, 0, 'b');
+        let mut driver = Driver::new("join(pending(), b)");
+        let mut joined = pin!(join(a, b));
+        for _ in 0..2 {
+            assert_eq!(driver.poll(joined.as_mut()), Poll::Pending);
+        }
+        assert_eq!(
+            driver.wakes(),
+            0,
+            "join(a, b) woke the waker although a is still waiting and b is done. Only the \
+             inner futures know when they can progress; a join that wakes itself spins the \
+             executor in a busy loop"
+        );
+    });
+}
+
+#[test]
+fn trace_of_a_with_one_pending_and_b_with_three() {
+    let (output, _, trace) = within(LIMIT, || run_join(1, "a", 3, "b"));
+    trace.push(format!("output: {output:?}"));
+    insta::assert_snapshot!(trace.render());
+}
+
+// The real thing: two timers in one task. Paused time makes the clock exact
+// and the test instant.
+#[tokio::test(start_paused = true)]
+async fn waits_for_the_slower_not_the_sum_on_tokio() {
+    use tokio::time::{Instant, sleep, timeout};
+    let start = Instant::now();
+    let a = Box::pin(async {
+        sleep(Duration::from_millis(30)).await;
+        "a"
+    });
+    let b = Box::pin(async {
+        sleep(Duration::from_millis(50)).await;
+        "b"
+    });
+    let output = timeout(Duration::from_secs(1), join(a, b))
+        .await
+        .expect("join(a, b) never finished on tokio: are both futures polled on every poll?");
+    assert_eq!(output, ("a", "b"));
+    let elapsed = start.elapsed();
+    assert_eq!(
+        elapsed,
+        Duration::from_millis(50),
+        "join of a 30ms and a 50ms timer took {elapsed:?}; concurrently it takes 50ms \
+         (the slower one), one after the other it takes 80ms"
+    );
+}

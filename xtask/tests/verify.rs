@@ -1,0 +1,204 @@
+//! `cargo xtask verify` on a tiny fixture workbook, broken on purpose in the
+//! ways verify exists to catch. Each test works on its own copy.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const EXERCISE: &str = "exercises/01-basics/01-add";
+const SOLUTION: &str = "solutions/01-basics/01-add";
+const PAGE: &str = "book/src/01-basics/01-add.md";
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("workbook");
+        copy_tree(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixture"),
+            &root,
+        );
+        Fixture { _dir: dir, root }
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        fs::write(self.root.join(path), text).expect("write fixture file");
+    }
+
+    fn read(&self, path: &str) -> String {
+        fs::read_to_string(self.root.join(path)).expect("read fixture file")
+    }
+
+    /// Runs verify; returns whether it succeeded and what it printed.
+    fn verify(&self, extra: &[&str]) -> (bool, String) {
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("--root")
+            .arg(&self.root)
+            .arg("verify")
+            .args(extra)
+            .env_remove("CARGO_TARGET_DIR")
+            .output()
+            .expect("run xtask");
+        let text = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        (output.status.success(), text)
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create dir");
+    for entry in fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// The line verify printed for the check whose label contains `label`.
+fn line_of<'a>(output: &'a str, label: &str) -> &'a str {
+    output
+        .lines()
+        .find(|l| l.contains(label))
+        .unwrap_or_else(|| panic!("no check {label:?} in:\n{output}"))
+}
+
+fn last_line(output: &str) -> &str {
+    output
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_sound_workbook_passes_every_check() {
+    let fixture = Fixture::new();
+    let (ok, output) = fixture.verify(&[]);
+    assert!(ok, "verify failed on the sound fixture:\n{output}");
+    assert_eq!(last_line(&output), "9 passed, 0 failed", "{output}");
+}
+
+#[test]
+fn catches_a_starter_that_passes() {
+    let fixture = Fixture::new();
+    fixture.write(
+        &format!("{EXERCISE}/src/lib.rs"),
+        &fixture.read(&format!("{SOLUTION}/src/lib.rs")),
+    );
+    let (ok, output) = fixture.verify(&[]);
+    assert!(!ok, "{output}");
+    assert!(
+        line_of(&output, "add: starter fails as declared").ends_with("FAILED")
+            || output.contains("the starter passes"),
+        "{output}"
+    );
+    assert!(output.contains("the starter passes (1 tests)"), "{output}");
+    assert!(last_line(&output).ends_with("1 failed"), "{output}");
+}
+
+#[test]
+fn catches_a_starter_that_fails_without_the_declared_message() {
+    let fixture = Fixture::new();
+    let tests = fixture
+        .read(&format!("{EXERCISE}/tests/add.rs"))
+        .replace("add(2, 3) should be 5", "wrong");
+    fixture.write(&format!("{EXERCISE}/tests/add.rs"), &tests);
+    let (ok, output) = fixture.verify(&[]);
+    assert!(!ok, "{output}");
+    assert!(
+        output.contains("does not contain the declared message \"add(2, 3) should be 5\""),
+        "{output}"
+    );
+}
+
+#[test]
+fn catches_a_solution_that_fails() {
+    let fixture = Fixture::new();
+    let broken = fixture
+        .read(&format!("{SOLUTION}/src/lib.rs"))
+        .replace("a + b", "a * b");
+    fixture.write(&format!("{SOLUTION}/src/lib.rs"), &broken);
+    let (ok, output) = fixture.verify(&[]);
+    assert!(!ok, "{output}");
+    assert!(
+        line_of(&output, "add: solution passes").contains("FAILED"),
+        "{output}"
+    );
+    assert!(output.contains("the solution fails: adds"), "{output}");
+}
+
+#[test]
+fn catches_a_missing_link_between_book_and_exercise() {
+    let fixture = Fixture::new();
+    fixture.write(PAGE, &fixture.read(PAGE).replace("{{#exercise add}}", ""));
+    let readme = fixture
+        .read(&format!("{EXERCISE}/README.md"))
+        .replace("../../../book/src/01-basics/01-add.md", "elsewhere.md");
+    fixture.write(&format!("{EXERCISE}/README.md"), &readme);
+    let (ok, output) = fixture.verify(&[]);
+    assert!(!ok, "{output}");
+    assert!(
+        output.contains("must end with its exercise box `{{#exercise add}}`"),
+        "{output}"
+    );
+    assert!(
+        output.contains("does not link back to its page"),
+        "{output}"
+    );
+}
+
+#[test]
+fn catches_a_snippet_that_does_not_compile() {
+    let fixture = Fixture::new();
+    fixture.write(
+        PAGE,
+        &fixture
+            .read(PAGE)
+            .replace("assert_eq!(2 + 2, 4);", "let x: u32 = \"four\";"),
+    );
+    let (ok, output) = fixture.verify(&[]);
+    assert!(!ok, "{output}");
+    let check = output
+        .lines()
+        .skip_while(|l| !l.contains("snippet book/src/01-basics/01-add.md:5"))
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(check.contains("FAILED"), "{output}");
+    assert!(
+        check.contains("error[E0308]: mismatched types (book/src/01-basics/01-add.md:7)"),
+        "{output}"
+    );
+}
+
+#[test]
+fn catches_a_starter_that_hangs_within_the_time_bound() {
+    let fixture = Fixture::new();
+    fixture.write(
+        &format!("{EXERCISE}/src/lib.rs"),
+        "// ANCHOR: add\npub fn add(_a: u32, _b: u32) -> u32 {\n    // TODO: add them\n    loop {\n        std::hint::spin_loop();\n    }\n}\n// ANCHOR_END: add\n",
+    );
+    let (ok, output) = fixture.verify(&["--timeout", "5"]);
+    assert!(!ok, "{output}");
+    assert!(output.contains("timed out after"), "{output}");
+}
+
+#[test]
+fn never_writes_the_learners_files() {
+    let fixture = Fixture::new();
+    let before = fixture.read(&format!("{EXERCISE}/src/lib.rs"));
+    let (_, output) = fixture.verify(&[]);
+    assert_eq!(fixture.read(&format!("{EXERCISE}/src/lib.rs")), before);
+    assert!(
+        line_of(&output, "were not written").contains("ok"),
+        "{output}"
+    );
+}
