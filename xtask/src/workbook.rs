@@ -74,6 +74,8 @@ pub struct Workbook {
     /// Workspace dependencies the book's snippets may use, from
     /// `[workspace.metadata.workbook] snippet-dependencies`.
     pub snippet_dependencies: Vec<String>,
+    /// Workspace members that are not exercises: xtask, support crates.
+    pub tool_packages: Vec<String>,
 }
 
 impl Workbook {
@@ -86,12 +88,14 @@ impl Workbook {
             .context("read the workspace with `cargo metadata`")?;
         let exercises_dir = root.join("exercises");
         let mut exercises = Vec::new();
+        let mut tool_packages = Vec::new();
         for package in metadata.workspace_packages() {
             let dir = package
                 .manifest_path
                 .parent()
                 .context("manifest has a directory")?;
             let Ok(slug) = dir.as_std_path().strip_prefix(&exercises_dir) else {
+                tool_packages.push(package.name.to_string());
                 continue;
             };
             let slug = slug.to_string_lossy().replace('\\', "/");
@@ -127,6 +131,7 @@ impl Workbook {
             target_dir: metadata.target_directory.into_std_path_buf(),
             exercises,
             snippet_dependencies,
+            tool_packages,
         })
     }
 

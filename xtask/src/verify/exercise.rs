@@ -52,22 +52,23 @@ pub fn judge_starter(exercise: &Exercise, run: &Finished) -> Result<String, Stri
     Ok(reason)
 }
 
-/// Why the solution run is acceptable, or why not.
-pub fn judge_solution(run: &Finished) -> Result<String, String> {
+/// Why a run that must pass (a solution, the tools' tests) is acceptable,
+/// or why not. `subject` names it in the message.
+pub fn judge_passing(run: &Finished, subject: &str) -> Result<String, String> {
     if run.timed_out() {
         return Err(timed_out(run));
     }
     let tests = cargo_test::parse(&run.output);
     if !tests.compiled {
         return Err(format!(
-            "the solution does not compile: {}",
+            "{subject} does not compile: {}",
             cargo_test::first_compile_error(&run.output).unwrap_or_else(|| "see the log".into())
         ));
     }
     if run.success != Some(true) || !tests.failed.is_empty() {
         let all: Vec<&str> = tests.failed.iter().map(|t| t.name.as_str()).collect();
         let why = cargo_test::first_panic(&run.output).unwrap_or_default();
-        return Err(format!("the solution fails: {} {why}", all.join(", ")));
+        return Err(format!("{subject} fails: {} {why}", all.join(", ")));
     }
     if tests.passed == 0 {
         return Err("no tests ran".to_owned());

@@ -57,8 +57,8 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     let copy = Workbook::load(&verifier.scratch)?;
     let (snippets, refused) = snippets::extract(&copy.book_src())?;
 
-    let lint_checks = 2;
-    let total = 2 + snippets.len() + 3 * selected.len() + lint_checks + 1;
+    let tool_checks = usize::from(!copy.tool_packages.is_empty());
+    let total = 2 + snippets.len() + 3 * selected.len() + tool_checks + 2 + 1;
     println!(
         "Verifying {} exercises, the book and {} snippets on a scratch copy in {}",
         selected.len(),
@@ -104,7 +104,7 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     for exercise in &selected {
         report.check(&format!("{}: solution passes", exercise.name), || {
             let run = verifier.test(exercise, "solution")?;
-            exercise::judge_solution(&run)
+            exercise::judge_passing(&run, "the solution")
                 .map_err(|why| verifier.with_log(why, exercise, "solution"))
         });
     }
