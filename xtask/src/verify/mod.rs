@@ -1,5 +1,10 @@
 //! `cargo xtask verify`: proves the workbook's invariants (DESIGN.md) on a
 //! scratch copy, so the learner's files are never written.
+//!
+//! The scratch copy builds into its own target directory. Cargo names a
+//! workspace member's artifacts by its path *relative to the workspace*,
+//! so a shared target directory would let the scratch copy's solution
+//! binaries pass for the learner's own, fresh-looking builds.
 
 mod cargo_test;
 mod exercise;
@@ -9,6 +14,7 @@ mod report;
 mod scratch;
 mod snippets;
 
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Duration;
@@ -34,11 +40,20 @@ pub struct Options {
 /// Time bound for building everything in one go, and for one snippet run.
 const BUILD_LIMIT: Duration = Duration::from_secs(1200);
 const SNIPPET_RUN_LIMIT: Duration = Duration::from_secs(30);
+const FMT_CHECK: &[&str] = &["fmt", "--all", "--check", "--", "--color", "never"];
+
+/// A workspace cargo runs in, and where it builds.
+struct Place {
+    dir: PathBuf,
+    target: PathBuf,
+}
 
 struct Verifier {
-    scratch: PathBuf,
+    /// The learner's workbook: read, built (tools only), never written.
+    original: Place,
+    /// The copy where starters and solutions are tested.
+    scratch: Place,
     logs: PathBuf,
-    target_dir: PathBuf,
     test_limit: Duration,
 }
 
@@ -46,29 +61,37 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     let selected = select(workbook, &options.exercises)?;
     let work = workbook.target_dir.join("verify");
     let verifier = Verifier {
-        scratch: work.join("workbook"),
+        original: Place {
+            dir: workbook.root.clone(),
+            target: workbook.target_dir.clone(),
+        },
+        // Outside any target directory: trybuild shortens the paths in
+        // compiler messages only for crates that are not inside one.
+        scratch: Place {
+            dir: scratch_dir(&workbook.root),
+            target: work.join("target"),
+        },
         logs: work.join("logs"),
-        target_dir: workbook.target_dir.clone(),
         test_limit: Duration::from_secs(options.timeout),
     };
     let learner_files_before = learner_files(&workbook.root)?;
-    scratch::copy_workbook(&workbook.root, &verifier.scratch)?;
+    scratch::copy_workbook(&workbook.root, &verifier.scratch.dir)?;
     std::fs::create_dir_all(&verifier.logs)?;
-    let copy = Workbook::load(&verifier.scratch)?;
+    let copy = Workbook::load(&verifier.scratch.dir)?;
     let (snippets, refused) = snippets::extract(&copy.book_src())?;
 
-    let tool_checks = usize::from(!copy.tool_packages.is_empty());
-    let total = 2 + snippets.len() + 3 * selected.len() + tool_checks + 2 + 1;
+    let tool_checks = if copy.tool_packages.is_empty() { 0 } else { 2 };
+    let total = 2 + snippets.len() + 3 * selected.len() + tool_checks + 3;
     println!(
         "Verifying {} exercises, the book and {} snippets on a scratch copy in {}",
         selected.len(),
         snippets.len(),
-        verifier.scratch.display()
+        verifier.scratch.dir.display()
     );
     let mut report = Report::new(total);
 
     report.check("the book builds without warnings", || {
-        let built = book::build(&copy, Some(&verifier.scratch.join("book/book")))
+        let built = book::build(&copy, Some(&verifier.scratch.dir.join("book/book")))
             .map_err(|e| format!("{e:#}"))?;
         none_or(built.warnings, "no warnings")
     });
@@ -80,13 +103,13 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     verifier.check_snippets(&mut report, &copy.snippet_dependencies, &snippets)?;
 
     for exercise in &selected {
-        report.check(
-            &format!(
-                "{}: page, README, hints and solution in place",
-                exercise.name
-            ),
-            || none_or(layout::exercise_problems(&copy, exercise), "in place"),
+        let label = format!(
+            "{}: page, README, hints and solution in place",
+            exercise.name
         );
+        report.check(&label, || {
+            none_or(layout::exercise_problems(&copy, exercise), "in place")
+        });
     }
     verifier.prebuild(&selected, "starters")?;
     for exercise in &selected {
@@ -95,50 +118,62 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
             || {
                 let run = verifier.test(exercise, "starter")?;
                 exercise::judge_starter(exercise, &run)
-                    .map_err(|why| verifier.with_log(why, exercise, "starter"))
+                    .map_err(|why| verifier.with_log(why, &format!("{}-starter", exercise.name)))
             },
         );
     }
-    scratch::apply_solutions(&verifier.scratch, &copy.exercises)?;
+    scratch::apply_solutions(&verifier.scratch.dir, &copy.exercises)?;
     verifier.prebuild(&selected, "solutions")?;
     for exercise in &selected {
         report.check(&format!("{}: solution passes", exercise.name), || {
             let run = verifier.test(exercise, "solution")?;
             exercise::judge_passing(&run, "the solution")
-                .map_err(|why| verifier.with_log(why, exercise, "solution"))
+                .map_err(|why| verifier.with_log(why, &format!("{}-solution", exercise.name)))
         });
     }
 
+    if !copy.tool_packages.is_empty() {
+        let tools = with_packages(&[], &copy.tool_packages);
+        report.check(
+            &format!(
+                "the tools' own tests pass ({})",
+                copy.tool_packages.join(", ")
+            ),
+            || {
+                let args = [&["test", "--no-fail-fast"][..], &tools].concat();
+                let run = verifier.bounded(&verifier.original, &args, "tools-test", BUILD_LIMIT)?;
+                exercise::judge_passing(&run, "the tools' tests")
+                    .map_err(|why| verifier.with_log(why, "tools-test"))
+            },
+        );
+        report.check("clippy -D warnings: the tools", || {
+            let args = [
+                &["clippy", "--all-targets"][..],
+                &tools,
+                &["--", "-D", "warnings"],
+            ]
+            .concat();
+            verifier.succeeds(&verifier.original, &args, "clippy-tools")
+        });
+    }
+    report.check("clippy -D warnings: the solutions and their tests", || {
+        let names: Vec<String> = copy.exercises.iter().map(|e| e.name.clone()).collect();
+        let exercises = with_packages(&[], &names);
+        let args = [
+            &["clippy", "--all-targets"][..],
+            &exercises,
+            &["--", "-D", "warnings"],
+        ]
+        .concat();
+        verifier.succeeds(&verifier.scratch, &args, "clippy-solutions")
+    });
     report.check(
-        "clippy -D warnings: xtask, support crates, solutions and tests",
+        "rustfmt --check: starters, solutions, tests and tools",
         || {
-            verifier.cargo_ok(
-                "clippy",
-                &[
-                    "clippy",
-                    "--workspace",
-                    "--exclude",
-                    "book-snippets",
-                    "--all-targets",
-                    "--",
-                    "-D",
-                    "warnings",
-                ],
-            )
+            verifier.succeeds(&verifier.original, FMT_CHECK, "fmt-starters")?;
+            verifier.succeeds(&verifier.scratch, FMT_CHECK, "fmt-solutions")
         },
     );
-    report.check("rustfmt --check: starters, solutions, tests, xtask", || {
-        let starters = verifier.cargo_ok_in(
-            &workbook.root,
-            "fmt-starters",
-            &["fmt", "--all", "--check", "--", "--color", "never"],
-        )?;
-        let solutions = verifier.cargo_ok(
-            "fmt-solutions",
-            &["fmt", "--all", "--check", "--", "--color", "never"],
-        )?;
-        Ok(format!("{starters}; {solutions}"))
-    });
     report.check(
         "the learner's exercises and solutions were not written",
         || {
@@ -171,6 +206,22 @@ fn select<'a>(workbook: &'a Workbook, names: &[String]) -> Result<Vec<&'a Exerci
         .collect()
 }
 
+/// A stable scratch directory per workbook, in the system's temp dir.
+fn scratch_dir(root: &Path) -> PathBuf {
+    let mut hasher = DefaultHasher::new();
+    root.hash(&mut hasher);
+    std::env::temp_dir().join(format!("async-workbook-verify-{:x}", hasher.finish()))
+}
+
+/// `-p name` for each name, after `args`.
+fn with_packages<'a>(args: &[&'a str], names: &'a [String]) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    for name in names {
+        all.extend(["-p", name.as_str()]);
+    }
+    all
+}
+
 fn learner_files(root: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut files = scratch::fingerprint(&root.join("exercises"))?;
     files.extend(scratch::fingerprint(&root.join("solutions"))?);
@@ -178,17 +229,17 @@ fn learner_files(root: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>> {
 }
 
 impl Verifier {
-    /// A cargo command in the scratch workspace that accepts nothing
-    /// silently: CI mode for trybuild and insta.
-    fn cargo(&self, dir: &Path, args: &[&str]) -> Command {
+    /// A cargo command that accepts nothing silently: CI mode for trybuild
+    /// and insta.
+    fn cargo(&self, place: &Place, args: &[&str]) -> Command {
         let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         command
             .args(args)
-            .current_dir(dir)
+            .current_dir(&place.dir)
             .env("CI", "true")
             .env("INSTA_UPDATE", "no")
             .env_remove("TRYBUILD")
-            .env("CARGO_TARGET_DIR", &self.target_dir)
+            .env("CARGO_TARGET_DIR", &place.target)
             .env("CARGO_TERM_COLOR", "never")
             .env("RUST_BACKTRACE", "0");
         command
@@ -198,57 +249,50 @@ impl Verifier {
         self.logs.join(format!("{name}.log"))
     }
 
-    fn with_log(&self, why: String, exercise: &Exercise, phase: &str) -> String {
-        let log = self.log(&format!("{}-{phase}", exercise.name));
-        format!("{why}\nfull output: {}", log.display())
+    fn with_log(&self, why: String, log: &str) -> String {
+        format!("{why}\nfull output: {}", self.log(log).display())
+    }
+
+    fn bounded(
+        &self,
+        place: &Place,
+        args: &[&str],
+        log: &str,
+        limit: Duration,
+    ) -> Result<Finished, String> {
+        run_bounded(&mut self.cargo(place, args), limit, &self.log(log))
+            .map_err(|e| format!("{e:#}"))
     }
 
     fn test(&self, exercise: &Exercise, phase: &str) -> Result<Finished, String> {
-        let mut command = self.cargo(
+        let args = ["test", "-p", &exercise.name, "--no-fail-fast"];
+        self.bounded(
             &self.scratch,
-            &["test", "-p", &exercise.name, "--no-fail-fast"],
-        );
-        run_bounded(
-            &mut command,
+            &args,
+            &format!("{}-{phase}", exercise.name),
             self.test_limit,
-            &self.log(&format!("{}-{phase}", exercise.name)),
         )
-        .map_err(|e| format!("{e:#}"))
     }
 
     /// Compiles all selected crates' tests in one cargo call, so both cores
     /// work; the checks that follow then only run. Failures are reported by
     /// those checks, so the result is ignored here.
     fn prebuild(&self, exercises: &[&Exercise], phase: &str) -> Result<()> {
-        let mut args = vec!["build", "--tests", "--keep-going"];
-        for e in exercises {
-            args.extend(["-p", e.name.as_str()]);
-        }
+        let names: Vec<String> = exercises.iter().map(|e| e.name.clone()).collect();
+        let args = with_packages(&["build", "--tests", "--keep-going"], &names);
         println!("      (building the {phase})");
-        run_bounded(
-            &mut self.cargo(&self.scratch, &args),
-            BUILD_LIMIT,
-            &self.log(&format!("build-{phase}")),
-        )?;
+        self.bounded(&self.scratch, &args, &format!("build-{phase}"), BUILD_LIMIT)
+            .map_err(anyhow::Error::msg)?;
         Ok(())
     }
 
-    fn cargo_ok(&self, log: &str, args: &[&str]) -> Result<String, String> {
-        self.cargo_ok_in(&self.scratch, log, args)
-    }
-
-    fn cargo_ok_in(&self, dir: &Path, log: &str, args: &[&str]) -> Result<String, String> {
-        let log = self.log(log);
-        let run = run_bounded(&mut self.cargo(dir, args), BUILD_LIMIT, &log)
-            .map_err(|e| format!("{e:#}"))?;
+    /// Runs cargo and expects success.
+    fn succeeds(&self, place: &Place, args: &[&str], log: &str) -> Result<String, String> {
+        let run = self.bounded(place, args, log, BUILD_LIMIT)?;
         match run.success {
             Some(true) => Ok("clean".to_owned()),
-            Some(false) => Err(format!(
-                "{}\nfull output: {}",
-                excerpt(&run.output),
-                log.display()
-            )),
-            None => Err(format!("timed out; full output: {}", log.display())),
+            Some(false) => Err(self.with_log(excerpt(&run.output), log)),
+            None => Err(self.with_log("timed out".to_owned(), log)),
         }
     }
 
@@ -261,45 +305,40 @@ impl Verifier {
         if snippets.is_empty() {
             return Ok(());
         }
-        snippets::write_crate(&self.scratch, dependencies, snippets)?;
+        snippets::write_crate(&self.scratch.dir, dependencies, snippets)?;
         println!("      (building the snippets)");
-        let build = run_bounded(
-            &mut self.cargo(
-                &self.scratch,
-                &["build", "-p", "book-snippets", "--bins", "--keep-going"],
-            ),
-            BUILD_LIMIT,
-            &self.log("snippets-build"),
-        )?;
+        let args = ["build", "-p", "book-snippets", "--bins", "--keep-going"];
+        let build = self
+            .bounded(&self.scratch, &args, "snippets-build", BUILD_LIMIT)
+            .map_err(anyhow::Error::msg)?;
         let failures = snippets::compile_failures(&build.output, snippets);
         for snippet in snippets {
-            let label = format!(
-                "snippet {} compiles{}",
-                snippet.label(),
-                if snippet.run { " and runs" } else { "" }
-            );
-            report.check(&label, || {
-                if let Some((_, error)) = failures.iter().find(|(bin, _)| *bin == snippet.bin) {
-                    return Err(error.clone());
-                }
-                if build.timed_out() {
-                    return Err("building the snippets timed out".to_owned());
-                }
-                if !snippet.run {
-                    return Ok("compiled (no_run)".to_owned());
-                }
-                let binary = self.target_dir.join("debug").join(&snippet.bin);
-                let log = self.log(&format!("snippet-{}", snippet.bin));
-                let run = run_bounded(&mut Command::new(binary), SNIPPET_RUN_LIMIT, &log)
-                    .map_err(|e| format!("{e:#}"))?;
-                match run.success {
-                    Some(true) => Ok("ran".to_owned()),
-                    Some(false) => {
-                        Err(format!("it exits with an error:\n{}", excerpt(&run.output)))
+            let runs = if snippet.run { " and runs" } else { "" };
+            report.check(
+                &format!("snippet {} compiles{runs}", snippet.label()),
+                || {
+                    if let Some((_, error)) = failures.iter().find(|(bin, _)| *bin == snippet.bin) {
+                        return Err(error.clone());
                     }
-                    None => Err(format!("it did not finish within {SNIPPET_RUN_LIMIT:?}")),
-                }
-            });
+                    if build.timed_out() {
+                        return Err("building the snippets timed out".to_owned());
+                    }
+                    if !snippet.run {
+                        return Ok("compiled (no_run)".to_owned());
+                    }
+                    let binary = self.scratch.target.join("debug").join(&snippet.bin);
+                    let log = self.log(&format!("snippet-{}", snippet.bin));
+                    let run = run_bounded(&mut Command::new(binary), SNIPPET_RUN_LIMIT, &log)
+                        .map_err(|e| format!("{e:#}"))?;
+                    match run.success {
+                        Some(true) => Ok("ran".to_owned()),
+                        Some(false) => {
+                            Err(format!("it exits with an error:\n{}", excerpt(&run.output)))
+                        }
+                        None => Err(format!("it did not finish within {SNIPPET_RUN_LIMIT:?}")),
+                    }
+                },
+            );
         }
         Ok(())
     }
