@@ -10,6 +10,7 @@ use std::time::Duration;
 /// so the test thread waits for it with a deadline instead and reports the
 /// likely cause. A panic inside `body` is passed on unchanged, so the
 /// learner sees the original assertion message.
+#[track_caller]
 pub fn within<T: Send + 'static>(limit: Duration, body: impl FnOnce() -> T + Send + 'static) -> T {
     let (done, result) = mpsc::channel();
     let worker = thread::Builder::new()

@@ -102,10 +102,9 @@ fn runs_on_tokio() {
             .start_paused(true)
             .build()
             .expect("build a tokio runtime");
-        runtime.block_on(tokio::time::timeout(
-            Duration::from_secs(10),
-            Countdown::new(10),
-        ))
+        runtime.block_on(async {
+            tokio::time::timeout(Duration::from_secs(10), Countdown::new(10)).await
+        })
     });
     let output = output
         .expect("tokio never polled the countdown again: was its waker woken before Pending?");
