@@ -69,7 +69,9 @@ fn spawn_rebuilder(workbook: &Workbook, generation: Arc<AtomicU64>) -> Result<()
 /// Blocks until a relevant file changed, then lets a burst of events (an
 /// editor saving several files) settle. Returns false when watching ended.
 fn wait_for_change(rx: &Receiver<notify::Result<notify::Event>>, output: &Path) -> bool {
+    // Reads (building the book opens every page) are not changes.
     let relevant = |event: &notify::Result<notify::Event>| match event {
+        Ok(event) if event.kind.is_access() => false,
         Ok(event) => event
             .paths
             .iter()

@@ -16,11 +16,11 @@ impl Client {
         Self::default()
     }
 
-    /// Sends `GET <path>` and returns the request's number: 1 for the first
-    /// request this client sends, 2 for the second, and so on.
-    pub fn send(&self, path: &str) -> usize {
+    /// Sends `request` and returns its number: 1 for the first request this
+    /// client sends, 2 for the second, and so on.
+    pub fn send(&self, request: &str) -> usize {
         let mut sent = self.sent.lock().unwrap_or_else(PoisonError::into_inner);
-        sent.push(format!("GET {path}"));
+        sent.push(request.to_owned());
         sent.len()
     }
 
@@ -47,13 +47,14 @@ impl Client {
 ///
 /// Nothing may be sent until the returned future is first polled.
 pub fn get(client: &Client, path: &str) -> impl Future<Output = String> {
-    // TODO: this request is sent when `get` is called, not when the future
-    // runs. A future that is awaited later, or dropped without ever being
-    // awaited, still sent it. Make the sending part of the future.
-    let number = client.send(path);
+    let request = format!("GET {path}");
+    // TODO: the request is sent here, when `get` is called, not when the
+    // future runs. A future that is awaited later, or dropped without ever
+    // being awaited, has still sent it. Make the sending part of the future.
+    let number = client.send(&request);
     async move {
         let reply = client.reply(number).await;
-        format!("{reply} to GET {path}")
+        format!("{reply} to {request}")
     }
 }
 // ANCHOR_END: get

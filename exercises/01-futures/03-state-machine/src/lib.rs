@@ -19,7 +19,6 @@ pub async fn brew_tea(kitchen: Kitchen, cups: u32) -> String {
 }
 // ANCHOR_END: brew_tea
 
-// ANCHOR: states
 /// `brew_tea` written by hand: one variant for each place where the
 /// `async fn` can be paused, holding what the rest of the body still needs.
 pub enum BrewTea {
@@ -38,7 +37,6 @@ pub enum BrewTea {
     /// Returned `Ready`. Nothing is left to do.
     Done,
 }
-// ANCHOR_END: states
 
 impl BrewTea {
     /// Does what calling `brew_tea(kitchen, cups)` does: stores the

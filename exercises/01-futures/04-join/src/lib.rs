@@ -22,6 +22,7 @@ where
     }
 }
 
+// ANCHOR: poll
 /// The future returned by [`join`].
 pub struct Join<A: Future, B: Future> {
     a: A,
@@ -36,7 +37,6 @@ pub struct Join<A: Future, B: Future> {
 // moved whenever `a` and `b` can. (Chapter 02 explains pinning.)
 impl<A: Future + Unpin, B: Future + Unpin> Unpin for Join<A, B> {}
 
-// ANCHOR: poll
 impl<A, B> Future for Join<A, B>
 where
     A: Future + Unpin,
@@ -51,7 +51,7 @@ where
         // TODO: poll each future that has not finished yet (never poll a
         // finished one again), keep each output in its field, and return
         // `Poll::Ready((a's output, b's output))` as soon as both are there.
-        let _ = (this, cx);
+        let _ = (&mut this.a, &mut this.b, &this.a_output, &this.b_output, cx);
         Poll::Pending
     }
 }

@@ -1,1 +1,61 @@
-//! Select (being written).
+//! Select: race two futures. The first to finish wins; the other one is
+//! handed back, unfinished, so the caller can keep driving it or drop it.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// `Left` when `a` won, `Right` when `b` won: the same type as
+/// `futures::future::Either`.
+pub use futures::future::Either;
+
+/// Races `a` against `b`.
+///
+/// The returned future finishes as soon as one of them does, with
+/// `Either::Left((a's output, b))` or `Either::Right((b's output, a))`: the
+/// winner's output and the loser itself, not dropped and not polled any
+/// further, so the caller can keep driving it.
+///
+/// Each poll polls `a` first, then `b`, so `a` wins when both would be
+/// ready in the same poll. If `a` is ready, `b` is not polled at all.
+///
+/// A `Select` that has finished must not be polled again: it panics with
+/// the message `"select: polled after it completed"`.
+pub fn select<A, B>(a: A, b: B) -> Select<A, B>
+where
+    A: Future + Unpin,
+    B: Future + Unpin,
+{
+    Select {
+        inner: Some((a, b)),
+    }
+}
+
+// ANCHOR: poll
+/// The future returned by [`select`].
+pub struct Select<A, B> {
+    /// Both futures while the race is on; `None` once one of them has won
+    /// and the other has been handed back.
+    inner: Option<(A, B)>,
+}
+
+impl<A, B> Future for Select<A, B>
+where
+    A: Future + Unpin,
+    B: Future + Unpin,
+{
+    type Output = Either<(A::Output, B), (B::Output, A)>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // `Select` is `Unpin` (its futures are), so a plain `&mut` is allowed.
+        // Poll an inner future with `Pin::new(&mut a).poll(cx)`.
+        let this = self.get_mut();
+        // TODO: poll `a`, then `b`. The first one that is `Ready` wins: take
+        // both futures out of `inner` and return the winner's output with the
+        // loser. If neither is ready, return `Pending`. If `inner` is already
+        // empty, panic with "select: polled after it completed".
+        let _ = (&mut this.inner, cx);
+        Poll::Pending
+    }
+}
+// ANCHOR_END: poll

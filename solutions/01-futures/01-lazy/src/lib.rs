@@ -1,11 +1,12 @@
 //! Futures are lazy: no work before the first poll.
 //!
-//! Why this works: `get` itself now only builds the `async move` block,
-//! which captures `client` and `path` and runs none of its body. The
-//! request is the first statement inside the block, so it is sent on the
-//! future's first poll, exactly once, in the order the futures are actually
-//! run; a future that is dropped unpolled never sends anything. (Writing
-//! `get` as an `async fn` would be just as lazy.)
+//! Why this works: `get` itself now only formats the request line, which
+//! nobody can observe, and builds the `async move` block, which runs none
+//! of its body until it is polled. Sending is the first statement inside
+//! the block, so the request goes out on the future's first poll, exactly
+//! once, in the order the futures are actually run; a future dropped
+//! unpolled never sends anything. (Writing `get` as an `async fn` would be
+//! just as lazy.)
 
 use std::future::Future;
 use std::sync::{Mutex, PoisonError};
@@ -23,11 +24,11 @@ impl Client {
         Self::default()
     }
 
-    /// Sends `GET <path>` and returns the request's number: 1 for the first
-    /// request this client sends, 2 for the second, and so on.
-    pub fn send(&self, path: &str) -> usize {
+    /// Sends `request` and returns its number: 1 for the first request this
+    /// client sends, 2 for the second, and so on.
+    pub fn send(&self, request: &str) -> usize {
         let mut sent = self.sent.lock().unwrap_or_else(PoisonError::into_inner);
-        sent.push(format!("GET {path}"));
+        sent.push(request.to_owned());
         sent.len()
     }
 
@@ -53,9 +54,12 @@ impl Client {
 ///
 /// Nothing may be sent until the returned future is first polled.
 pub fn get(client: &Client, path: &str) -> impl Future<Output = String> {
+    // Building the request line changes nothing anyone can observe, so it
+    // may happen now; the block takes ownership of the string.
+    let request = format!("GET {path}");
     async move {
-        let number = client.send(path);
+        let number = client.send(&request);
         let reply = client.reply(number).await;
-        format!("{reply} to GET {path}")
+        format!("{reply} to {request}")
     }
 }
