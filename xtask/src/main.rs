@@ -1,6 +1,7 @@
 //! The workbook's own tool. Each command lives in its own module; this file
 //! only parses the command line.
 
+mod bless;
 mod book;
 mod list;
 mod serve;
@@ -34,6 +35,12 @@ enum Command {
     },
     /// List the exercises in learning order.
     List,
+    /// Regenerate an exercise's insta snapshots and trybuild .stderr files
+    /// from its solution, on purpose (authors only).
+    Bless {
+        /// The exercise's package name.
+        name: String,
+    },
     /// Prove every invariant: each starter fails as declared, each solution
     /// passes, the book builds and its snippets compile and run, lints are clean.
     Verify(verify::Options),
@@ -60,6 +67,7 @@ fn run(root: Option<std::path::PathBuf>, command: Command) -> anyhow::Result<Exi
         Command::Book => book::run(&workbook)?,
         Command::Serve { port } => serve::run(&workbook, port)?,
         Command::List => list::run(&workbook),
+        Command::Bless { name } => bless::run(&workbook, &name)?,
         Command::Verify(options) => return verify::run(&workbook, &options),
     }
     Ok(ExitCode::SUCCESS)

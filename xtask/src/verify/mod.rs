@@ -11,10 +11,9 @@ mod exercise;
 mod layout;
 mod process;
 mod report;
-mod scratch;
+pub mod scratch;
 mod snippets;
 
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Duration;
@@ -65,10 +64,8 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
             dir: workbook.root.clone(),
             target: workbook.target_dir.clone(),
         },
-        // Outside any target directory: trybuild shortens the paths in
-        // compiler messages only for crates that are not inside one.
         scratch: Place {
-            dir: scratch_dir(&workbook.root),
+            dir: scratch::scratch_dir(&workbook.root, "verify"),
             target: work.join("target"),
         },
         logs: work.join("logs"),
@@ -204,13 +201,6 @@ fn select<'a>(workbook: &'a Workbook, names: &[String]) -> Result<Vec<&'a Exerci
             None => bail!("no exercise is called `{name}` (see `cargo xtask list`)"),
         })
         .collect()
-}
-
-/// A stable scratch directory per workbook, in the system's temp dir.
-fn scratch_dir(root: &Path) -> PathBuf {
-    let mut hasher = DefaultHasher::new();
-    root.hash(&mut hasher);
-    std::env::temp_dir().join(format!("async-workbook-verify-{:x}", hasher.finish()))
 }
 
 /// `-p name` for each name, after `args`.

@@ -2,11 +2,21 @@
 //! files are never written.
 
 use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
 use crate::workbook::Exercise;
+
+/// A stable scratch directory per workbook and purpose, in the system's
+/// temp dir: outside any target directory, because trybuild shortens the
+/// paths in compiler messages only for crates that are not inside one.
+pub fn scratch_dir(root: &Path, purpose: &str) -> PathBuf {
+    let mut hasher = DefaultHasher::new();
+    root.hash(&mut hasher);
+    std::env::temp_dir().join(format!("async-workbook-{purpose}-{:x}", hasher.finish()))
+}
 
 /// Top-level entries that are build output or history, not the workbook.
 const SKIP: &[&str] = &["target", ".git", ".workbook"];
