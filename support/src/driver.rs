@@ -3,6 +3,8 @@ use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{self, Thread};
+use std::time::{Duration, Instant};
 
 use crate::Trace;
 
@@ -33,6 +35,9 @@ pub struct Driver {
 struct CountingWaker {
     wakes: AtomicUsize,
     trace: Option<Trace>,
+    /// The thread that created the driver: a wake-up unparks it, so
+    /// [`Driver::run_blocking`] can sleep until the future is woken.
+    thread: Thread,
 }
 
 impl Wake for CountingWaker {
@@ -45,6 +50,7 @@ impl Wake for CountingWaker {
         if let Some(trace) = &self.trace {
             trace.push("  wake");
         }
+        self.thread.unpark();
     }
 }
 
@@ -64,6 +70,7 @@ impl Driver {
         let waker = Arc::new(CountingWaker {
             wakes: AtomicUsize::new(0),
             trace,
+            thread: thread::current(),
         });
         Self {
             name: name.to_owned(),
@@ -129,9 +136,105 @@ impl Driver {
         }
     }
 
+    /// Polls `future` until it is ready, sleeping between polls until its
+    /// waker is woken, possibly from another thread, as a real executor
+    /// does. Call it on the thread that created the driver.
+    ///
+    /// Panics with an explanation if no wake-up comes within `limit` of the
+    /// last `Pending`, or if the future is polled more than
+    /// `limits.max_polls` times (busy waking).
+    #[track_caller]
+    pub fn run_blocking<F: Future>(
+        &mut self,
+        future: F,
+        limit: Duration,
+        limits: Limits,
+    ) -> F::Output {
+        let mut future = pin!(future);
+        loop {
+            let wakes_before = self.wakes();
+            if let Poll::Ready(output) = self.poll(future.as_mut()) {
+                return output;
+            }
+            let n = self.polls;
+            let name = &self.name;
+            let deadline = Instant::now() + limit;
+            while self.wakes() == wakes_before {
+                let now = Instant::now();
+                assert!(
+                    now < deadline,
+                    "`{name}` returned Poll::Pending on poll {n} and was not woken within {limit:?}, \
+                     so an executor would never poll it again (it hangs).\n\
+                     Likely causes: the waker was never stored or called, an old waker was \
+                     woken instead of the one from the latest poll, or the wake-up was lost \
+                     between checking and registering."
+                );
+                thread::park_timeout(deadline - now);
+            }
+            assert!(
+                n < limits.max_polls,
+                "`{name}` is still Pending after {n} polls; it is woken far more often than it can make progress."
+            );
+        }
+    }
+
     fn record(&self, event: impl Into<String>) {
         if let Some(trace) = &self.waker.trace {
             trace.push(event);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// Pending until another thread sets `done` and wakes the stored waker.
+    struct Flag {
+        state: Arc<Mutex<(bool, Option<Waker>)>>,
+    }
+
+    impl Future for Flag {
+        type Output = ();
+        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            let mut state = self.state.lock().unwrap();
+            if state.0 {
+                return Poll::Ready(());
+            }
+            state.1 = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+
+    #[test]
+    fn run_blocking_sleeps_until_another_thread_wakes() {
+        let state = Arc::new(Mutex::new((false, None::<Waker>)));
+        let remote = state.clone();
+        let setter = thread::spawn(move || {
+            loop {
+                let mut s = remote.lock().unwrap();
+                if let Some(waker) = s.1.take() {
+                    s.0 = true;
+                    waker.wake();
+                    return;
+                }
+                drop(s);
+                thread::yield_now();
+            }
+        });
+        let mut driver = Driver::new("Flag");
+        driver.run_blocking(Flag { state }, Duration::from_secs(5), Limits::default());
+        setter.join().unwrap();
+        assert_eq!(driver.polls(), 2);
+        assert_eq!(driver.wakes(), 1);
+    }
+
+    #[test]
+    #[should_panic(expected = "was not woken within")]
+    fn run_blocking_reports_a_missing_wake_up() {
+        let state = Arc::new(Mutex::new((false, None::<Waker>)));
+        let mut driver = Driver::new("Flag");
+        driver.run_blocking(Flag { state }, Duration::from_millis(50), Limits::default());
     }
 }
