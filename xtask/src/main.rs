@@ -3,7 +3,9 @@
 
 mod bless;
 mod book;
-mod list;
+mod cargo_test;
+mod process;
+mod runner;
 mod serve;
 mod verify;
 mod workbook;
@@ -26,6 +28,39 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start learning: serve the book and watch the current exercise,
+    /// re-running its tests on every save.
+    Start {
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        #[command(flatten)]
+        limit: TimeLimit,
+        /// Detect saves by polling, for file systems without change notification.
+        #[arg(long)]
+        poll: bool,
+    },
+    /// The current exercise, its path and command, and how many are done.
+    Status,
+    /// Run one exercise's tests (the current one by default).
+    Check {
+        name: Option<String>,
+        #[command(flatten)]
+        limit: TimeLimit,
+    },
+    /// Reveal the next hint of an exercise (the current one by default).
+    Hint { name: Option<String> },
+    /// Restore an exercise's starter files, after backing up yours.
+    Reset { name: String },
+    /// Show an exercise's solution once it passes.
+    Solution {
+        name: String,
+        /// Show it even though the exercise is not solved yet.
+        #[arg(long)]
+        force: bool,
+        /// Show the differences from your files instead.
+        #[arg(long)]
+        diff: bool,
+    },
     /// Build the book into book/book.
     Book,
     /// Build and serve the book on 127.0.0.1, rebuilding when it changes.
@@ -33,7 +68,7 @@ enum Command {
         #[arg(long, default_value_t = 3000)]
         port: u16,
     },
-    /// List the exercises in learning order.
+    /// List the exercises by chapter with your progress: done, current, pending.
     List,
     /// Regenerate an exercise's insta snapshots and trybuild .stderr files
     /// from its solution, on purpose (authors only).
@@ -44,6 +79,20 @@ enum Command {
     /// Prove every invariant: each starter fails as declared, each solution
     /// passes, the book builds and its snippets compile and run, lints are clean.
     Verify(verify::Options),
+}
+
+/// How long one run of an exercise's tests may take.
+#[derive(clap::Args)]
+struct TimeLimit {
+    /// Seconds before a test run is stopped as hung.
+    #[arg(long = "timeout", env = "WORKBOOK_TIMEOUT", default_value_t = 20)]
+    seconds: u64,
+}
+
+impl TimeLimit {
+    fn duration(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.seconds)
+    }
 }
 
 fn main() -> ExitCode {
@@ -66,7 +115,24 @@ fn run(root: Option<std::path::PathBuf>, command: Command) -> anyhow::Result<Exi
     match command {
         Command::Book => book::run(&workbook)?,
         Command::Serve { port } => serve::run(&workbook, port)?,
-        Command::List => list::run(&workbook),
+        Command::Start { port, limit, poll } => {
+            let options = runner::watch::Options {
+                port,
+                limit: limit.duration(),
+                poll,
+            };
+            return runner::watch::start(&workbook, &options);
+        }
+        Command::Status => runner::commands::status(&workbook)?,
+        Command::Check { name, limit } => {
+            return runner::commands::check(&workbook, name.as_deref(), limit.duration());
+        }
+        Command::Hint { name } => runner::commands::hint(&workbook, name.as_deref())?,
+        Command::Reset { name } => runner::commands::reset(&workbook, &name)?,
+        Command::Solution { name, force, diff } => {
+            return runner::commands::solution(&workbook, &name, force, diff);
+        }
+        Command::List => runner::commands::list(&workbook),
         Command::Bless { name } => bless::run(&workbook, &name)?,
         Command::Verify(options) => return verify::run(&workbook, &options),
     }

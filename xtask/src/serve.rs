@@ -20,30 +20,46 @@ use crate::workbook::Workbook;
 const VERSION_URL: &str = "/__workbook/version";
 
 pub fn run(workbook: &Workbook, port: u16) -> Result<()> {
-    let html = rebuild(&workbook.root).context("build the book")?;
-    let generation = Arc::new(AtomicU64::new(1));
-    let server = tiny_http::Server::http(("127.0.0.1", port))
-        .map_err(|e| anyhow!("listen on 127.0.0.1:{port}: {e}"))?;
-    spawn_rebuilder(workbook, generation.clone())?;
+    start(workbook, port, true)?;
     println!("Serving the book at http://127.0.0.1:{port}/  (Ctrl-C to stop)");
-    for request in server.incoming_requests() {
-        let response = respond(&html, request.url(), &generation);
-        let _ = request.respond(response);
+    loop {
+        std::thread::park();
     }
+}
+
+/// Builds the book, then serves and rebuilds it on background threads.
+/// With `report` off, rebuilds are silent (the watch view owns the terminal).
+pub fn start(workbook: &Workbook, port: u16, report: bool) -> Result<()> {
+    let html = rebuild(&workbook.root, true).context("build the book")?;
+    let generation = Arc::new(AtomicU64::new(1));
+    let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| {
+        anyhow!(
+            "listen on 127.0.0.1:{port}: {e} (is another `serve` or `start` running? try --port)"
+        )
+    })?;
+    spawn_rebuilder(workbook, generation.clone(), report)?;
+    thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let response = respond(&html, request.url(), &generation);
+            let _ = request.respond(response);
+        }
+    });
     Ok(())
 }
 
 /// Reloads the exercise metadata (it may have changed too) and builds.
-fn rebuild(root: &Path) -> Result<PathBuf> {
+fn rebuild(root: &Path, report: bool) -> Result<PathBuf> {
     let workbook = Workbook::load(root)?;
     let built = book::build(&workbook, None)?;
-    for warning in &built.warnings {
-        eprintln!("warning: {warning}");
+    if report {
+        for warning in &built.warnings {
+            eprintln!("warning: {warning}");
+        }
     }
     Ok(built.html)
 }
 
-fn spawn_rebuilder(workbook: &Workbook, generation: Arc<AtomicU64>) -> Result<()> {
+fn spawn_rebuilder(workbook: &Workbook, generation: Arc<AtomicU64>, report: bool) -> Result<()> {
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx)?;
     watcher.watch(&workbook.book_dir(), RecursiveMode::Recursive)?;
@@ -54,12 +70,15 @@ fn spawn_rebuilder(workbook: &Workbook, generation: Arc<AtomicU64>) -> Result<()
         let _watcher = watcher; // dropping it would stop the events
         while wait_for_change(&rx, &output) {
             let started = Instant::now();
-            match rebuild(&root) {
+            match rebuild(&root, report) {
                 Ok(_) => {
                     generation.fetch_add(1, Ordering::SeqCst);
-                    println!("rebuilt the book in {} ms", started.elapsed().as_millis());
+                    if report {
+                        println!("rebuilt the book in {} ms", started.elapsed().as_millis());
+                    }
                 }
-                Err(e) => eprintln!("error: rebuilding the book: {e:#}"),
+                Err(e) if report => eprintln!("error: rebuilding the book: {e:#}"),
+                Err(_) => {}
             }
         }
     });

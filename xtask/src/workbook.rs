@@ -37,6 +37,8 @@ pub struct Exercise {
     pub fails: Fails,
     pub starter_fails_with: String,
     pub minutes: u32,
+    /// The names of its integration test targets (`tests/*.rs`).
+    pub test_targets: Vec<String>,
 }
 
 impl Exercise {
@@ -58,6 +60,11 @@ impl Exercise {
     /// The book page, relative to the book's `src/`.
     pub fn page(&self) -> PathBuf {
         PathBuf::from(format!("{}.md", self.slug))
+    }
+
+    /// Whether it has trybuild checks (by convention in `tests/ui.rs`).
+    pub fn has_ui_tests(&self) -> bool {
+        self.test_targets.iter().any(|t| t == "ui")
     }
 
     pub fn command(&self) -> String {
@@ -115,6 +122,12 @@ impl Workbook {
                 fails: meta.fails,
                 starter_fails_with: meta.starter_fails_with,
                 minutes: meta.minutes,
+                test_targets: package
+                    .targets
+                    .iter()
+                    .filter(|t| t.kind.contains(&cargo_metadata::TargetKind::Test))
+                    .map(|t| t.name.clone())
+                    .collect(),
             });
         }
         exercises.sort_by(|a, b| a.slug.cmp(&b.slug));

@@ -1,65 +1,16 @@
 //! `cargo xtask verify` on a tiny fixture workbook, broken on purpose in the
 //! ways verify exists to catch. Each test works on its own copy.
 
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use common::Fixture;
 
 const EXERCISE: &str = "exercises/01-basics/01-add";
 const SOLUTION: &str = "solutions/01-basics/01-add";
 const PAGE: &str = "book/src/01-basics/01-add.md";
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-}
-
-impl Fixture {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let root = dir.path().join("workbook");
-        copy_tree(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixture"),
-            &root,
-        );
-        Fixture { _dir: dir, root }
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        fs::write(self.root.join(path), text).expect("write fixture file");
-    }
-
-    fn read(&self, path: &str) -> String {
-        fs::read_to_string(self.root.join(path)).expect("read fixture file")
-    }
-
-    /// Runs verify; returns whether it succeeded and what it printed.
-    fn verify(&self, extra: &[&str]) -> (bool, String) {
-        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .arg("--root")
-            .arg(&self.root)
-            .arg("verify")
-            .args(extra)
-            .env_remove("CARGO_TARGET_DIR")
-            .output()
-            .expect("run xtask");
-        let text = String::from_utf8_lossy(&output.stdout).into_owned()
-            + &String::from_utf8_lossy(&output.stderr);
-        (output.status.success(), text)
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create dir");
-    for entry in fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).expect("copy");
-        }
-    }
+fn verify(fixture: &Fixture, extra: &[&str]) -> (bool, String) {
+    fixture.xtask(&[&["verify"][..], extra].concat())
 }
 
 /// The line verify printed for the check whose label contains `label`.
@@ -81,9 +32,9 @@ fn last_line(output: &str) -> &str {
 #[test]
 fn a_sound_workbook_passes_every_check() {
     let fixture = Fixture::new();
-    let (ok, output) = fixture.verify(&[]);
+    let (ok, output) = verify(&fixture, &[]);
     assert!(ok, "verify failed on the sound fixture:\n{output}");
-    assert_eq!(last_line(&output), "9 passed, 0 failed", "{output}");
+    assert_eq!(last_line(&output), "12 passed, 0 failed", "{output}");
 }
 
 #[test]
@@ -93,7 +44,7 @@ fn catches_a_starter_that_passes() {
         &format!("{EXERCISE}/src/lib.rs"),
         &fixture.read(&format!("{SOLUTION}/src/lib.rs")),
     );
-    let (ok, output) = fixture.verify(&[]);
+    let (ok, output) = verify(&fixture, &[]);
     assert!(!ok, "{output}");
     assert!(
         line_of(&output, "add: starter fails as declared").contains("FAILED"),
@@ -110,7 +61,7 @@ fn catches_a_starter_that_fails_without_the_declared_message() {
         .read(&format!("{EXERCISE}/tests/add.rs"))
         .replace("add(2, 3) should be 5", "wrong");
     fixture.write(&format!("{EXERCISE}/tests/add.rs"), &tests);
-    let (ok, output) = fixture.verify(&[]);
+    let (ok, output) = verify(&fixture, &[]);
     assert!(!ok, "{output}");
     assert!(
         output.contains("does not contain the declared message \"add(2, 3) should be 5\""),
@@ -125,7 +76,7 @@ fn catches_a_solution_that_fails() {
         .read(&format!("{SOLUTION}/src/lib.rs"))
         .replace("a + b", "a * b");
     fixture.write(&format!("{SOLUTION}/src/lib.rs"), &broken);
-    let (ok, output) = fixture.verify(&[]);
+    let (ok, output) = verify(&fixture, &[]);
     assert!(!ok, "{output}");
     assert!(
         line_of(&output, "add: solution passes").contains("FAILED"),
@@ -142,7 +93,7 @@ fn catches_a_missing_link_between_book_and_exercise() {
         .read(&format!("{EXERCISE}/README.md"))
         .replace("../../../book/src/01-basics/01-add.md", "elsewhere.md");
     fixture.write(&format!("{EXERCISE}/README.md"), &readme);
-    let (ok, output) = fixture.verify(&[]);
+    let (ok, output) = verify(&fixture, &[]);
     assert!(!ok, "{output}");
     assert!(
         output.contains("must end with its exercise box `{{#exercise add}}`"),
@@ -163,7 +114,7 @@ fn catches_a_snippet_that_does_not_compile() {
             .read(PAGE)
             .replace("assert_eq!(2 + 2, 4);", "let x: u32 = \"four\";"),
     );
-    let (ok, output) = fixture.verify(&[]);
+    let (ok, output) = verify(&fixture, &[]);
     assert!(!ok, "{output}");
     let check = output
         .lines()
@@ -185,7 +136,7 @@ fn catches_a_starter_that_hangs_within_the_time_bound() {
         &format!("{EXERCISE}/src/lib.rs"),
         "// ANCHOR: add\npub fn add(_a: u32, _b: u32) -> u32 {\n    // TODO: add them\n    loop {\n        std::hint::spin_loop();\n    }\n}\n// ANCHOR_END: add\n",
     );
-    let (ok, output) = fixture.verify(&["--timeout", "5"]);
+    let (ok, output) = verify(&fixture, &["--timeout", "5"]);
     assert!(!ok, "{output}");
     assert!(output.contains("timed out after"), "{output}");
 }
@@ -194,7 +145,7 @@ fn catches_a_starter_that_hangs_within_the_time_bound() {
 fn never_writes_the_learners_files() {
     let fixture = Fixture::new();
     let before = fixture.read(&format!("{EXERCISE}/src/lib.rs"));
-    let (_, output) = fixture.verify(&[]);
+    let (_, output) = verify(&fixture, &[]);
     assert_eq!(fixture.read(&format!("{EXERCISE}/src/lib.rs")), before);
     assert!(
         line_of(&output, "were not written").contains("ok"),

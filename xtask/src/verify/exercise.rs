@@ -1,8 +1,8 @@
 //! Judges one run of an exercise's tests: the starter must fail as its
 //! metadata declares, the solution must pass.
 
-use super::cargo_test::{self, TestOutput};
-use super::process::Finished;
+use crate::cargo_test::{self, TestOutput};
+use crate::process::Finished;
 use crate::workbook::{Exercise, Fails};
 
 /// Why the starter run is acceptable, or why not.

@@ -6,10 +6,9 @@
 //! so a shared target directory would let the scratch copy's solution
 //! binaries pass for the learner's own, fresh-looking builds.
 
-mod cargo_test;
 mod exercise;
 mod layout;
-mod process;
+
 mod report;
 pub mod scratch;
 mod snippets;
@@ -20,9 +19,9 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-use self::process::{Finished, run_bounded};
 use self::report::{Report, none_or};
 use crate::book;
+use crate::process::{Finished, run_bounded};
 use crate::workbook::{Exercise, Workbook};
 
 #[derive(clap::Args)]

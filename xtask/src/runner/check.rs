@@ -1,0 +1,271 @@
+//! Runs one exercise's tests, bounded, and turns cargo's output into a
+//! compact result: the first compile error, or the failing tests with their
+//! messages, or done.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::cargo_test;
+use crate::process::{Finished, run_bounded};
+use crate::workbook::{Exercise, Workbook};
+
+/// Compiling is not bounded by the test time limit: a first build compiles
+/// the dependencies. Trybuild compiles its cases while its test runs, so
+/// the `ui` test gets this longer bound too.
+const BUILD_LIMIT: Duration = Duration::from_secs(900);
+
+pub enum Outcome {
+    Passed {
+        tests: usize,
+    },
+    CompileError {
+        error: String,
+    },
+    Failed {
+        failures: Vec<Failure>,
+        passed: usize,
+    },
+    TimedOut {
+        limit: Duration,
+    },
+}
+
+pub struct Failure {
+    pub name: String,
+    pub message: String,
+}
+
+/// How a learner's checks run.
+pub struct Checker {
+    root: PathBuf,
+    logs: PathBuf,
+    pub limit: Duration,
+}
+
+impl Checker {
+    pub fn new(workbook: &Workbook, limit: Duration) -> Self {
+        Self {
+            root: workbook.root.clone(),
+            logs: workbook.target_dir.join("workbook-runs"),
+            limit,
+        }
+    }
+
+    pub fn run(&self, exercise: &Exercise) -> Result<Outcome> {
+        let build = self.cargo(exercise, &["test", "--no-run"], BUILD_LIMIT, "build")?;
+        if build.success != Some(true) {
+            let error = first_error_block(&build.output).unwrap_or_else(|| tail(&build.output, 20));
+            return Ok(Outcome::CompileError { error });
+        }
+        // Behaviour tests under the learner's time limit, trybuild checks
+        // (which compile) under the build limit.
+        let mut behaviour: Vec<String> =
+            vec!["test".into(), "--no-fail-fast".into(), "--lib".into()];
+        for target in exercise.test_targets.iter().filter(|t| *t != "ui") {
+            behaviour.extend(["--test".to_owned(), target.clone()]);
+        }
+        let behaviour: Vec<&str> = behaviour.iter().map(String::as_str).collect();
+        let mut runs = vec![self.cargo(exercise, &behaviour, self.limit, "test")?];
+        if exercise.has_ui_tests() {
+            runs.push(self.cargo(exercise, &["test", "--test", "ui"], BUILD_LIMIT, "ui")?);
+        }
+        if runs.iter().any(Finished::timed_out) {
+            return Ok(Outcome::TimedOut { limit: self.limit });
+        }
+        let mut failures = Vec::new();
+        let mut passed = 0;
+        for run in &runs {
+            let parsed = cargo_test::parse(&run.output);
+            if !parsed.compiled && run.success != Some(true) {
+                let error = first_error_block(&run.output).unwrap_or_else(|| tail(&run.output, 20));
+                return Ok(Outcome::CompileError { error });
+            }
+            passed += parsed.passed;
+            for failed in parsed.failed {
+                let message = failure_message(&run.output, &failed.name);
+                failures.push(Failure {
+                    name: failed.name,
+                    message,
+                });
+            }
+        }
+        // libtest reports failures in completion order; a stable order keeps
+        // the watch view from jumping between runs.
+        failures.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(if failures.is_empty() {
+            Outcome::Passed { tests: passed }
+        } else {
+            Outcome::Failed { failures, passed }
+        })
+    }
+
+    fn cargo(
+        &self,
+        exercise: &Exercise,
+        args: &[&str],
+        limit: Duration,
+        log: &str,
+    ) -> Result<Finished> {
+        let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        command
+            .args(args)
+            .args(["-p", &exercise.name])
+            .current_dir(&self.root)
+            .env("CARGO_TERM_COLOR", "never")
+            .env("RUST_BACKTRACE", "0")
+            .env_remove("CARGO_TARGET_DIR");
+        run_bounded(
+            &mut command,
+            limit,
+            &self.logs.join(format!("{}-{log}.log", exercise.name)),
+        )
+    }
+}
+
+/// The first compiler error and its source lines: the block from the first
+/// `error` line to the next blank line.
+fn first_error_block(output: &str) -> Option<String> {
+    let lines: Vec<&str> = output.lines().collect();
+    let start = lines.iter().position(|l| {
+        (l.starts_with("error[") || l.starts_with("error:"))
+            && !l.starts_with("error: could not compile")
+    })?;
+    let block: Vec<&str> = lines[start..]
+        .iter()
+        .take_while(|l| !l.trim().is_empty())
+        .take(25)
+        .copied()
+        .collect();
+    Some(block.join("\n"))
+}
+
+/// What libtest printed for one failing test, without the noise: the panic
+/// location, the assertion message, a snapshot diff or trybuild's report.
+fn failure_message(output: &str, name: &str) -> String {
+    let header = format!("---- {name} stdout ----");
+    let Some(start) = output.find(&header) else {
+        return String::new();
+    };
+    let section = &output[start + header.len()..];
+    let end = ["\n---- ", "\nfailures:\n", "\nsuccesses:\n"]
+        .iter()
+        .filter_map(|marker| section.find(marker))
+        .min()
+        .unwrap_or(section.len());
+    let mut lines = Vec::new();
+    for line in strip_ansi(&section[..end]).lines() {
+        if line.starts_with("note: run with `RUST_BACKTRACE") || line.contains(".cargo/registry") {
+            continue;
+        }
+        if let Some((_, location)) = line.split_once("panicked at ") {
+            lines.push(format!("at {}", location.trim_end_matches(':')));
+            continue;
+        }
+        lines.push(line.to_owned());
+    }
+    let text = lines.join("\n");
+    let text = text.trim();
+    let kept: Vec<&str> = text.lines().take(30).collect();
+    let more = text.lines().count().saturating_sub(kept.len());
+    let mut message = kept.join("\n");
+    if more > 0 {
+        message.push_str(&format!(
+            "\n... ({more} more lines: run `cargo test -p ...` to see them)"
+        ));
+    }
+    message
+}
+
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // Skip a CSI sequence: ESC [ ... final byte in @..~
+            if chars.next() == Some('[') {
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn tail(output: &str, n: usize) -> String {
+    let lines: Vec<&str> = output.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// The result as the learner sees it, for the terminal.
+pub fn render(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Passed { tests } => format!("✓ all {tests} tests pass. Done!"),
+        Outcome::CompileError { error } => {
+            format!("✗ it does not compile yet. The first error:\n\n{error}")
+        }
+        Outcome::TimedOut { limit } => format!(
+            "✗ the tests did not finish within {} s, so they were stopped.\n\n\
+             In async code this usually means one of:\n\
+             - a future returned Pending, but its waker is never woken, so it is never polled again;\n\
+             - a blocking call (std::thread::sleep, a blocking lock or channel, a busy loop) holds the\n  \
+               runtime's thread, so nothing else runs;\n\
+             - two tasks wait for each other (a deadlock).\n\
+             Give the limit more time with --timeout SECONDS if the tests are just slow.",
+            limit.as_secs()
+        ),
+        Outcome::Failed { failures, passed } => {
+            let shown = 3;
+            let mut text = format!("✗ {} failing, {passed} passing\n", failures.len());
+            for failure in failures.iter().take(shown) {
+                text.push_str(&format!("\n● {}\n", failure.name));
+                for line in failure.message.lines() {
+                    text.push_str(&format!("  {line}\n"));
+                }
+            }
+            if failures.len() > shown {
+                let rest: Vec<&str> = failures[shown..].iter().map(|f| f.name.as_str()).collect();
+                text.push_str(&format!("\n… and {}: {}\n", rest.len(), rest.join(", ")));
+            }
+            text.trim_end().to_owned()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OUTPUT: &str = "running 2 tests\ntest a ... ok\ntest b ... FAILED\n\nfailures:\n\n\
+        ---- b stdout ----\n\nthread 'test body' (7) panicked at tests/x.rs:3:5:\nexpected 5 wake-ups\n  left: 0\n\
+        note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n\nfailures:\n    b\n";
+
+    #[test]
+    fn keeps_the_location_and_message_of_a_failure() {
+        assert_eq!(
+            failure_message(OUTPUT, "b"),
+            "at tests/x.rs:3:5\nexpected 5 wake-ups\n  left: 0"
+        );
+    }
+
+    #[test]
+    fn finds_the_first_error_block() {
+        let output = "   Compiling x\nwarning: unused\n\nerror[E0308]: mismatched types\n --> src/lib.rs:3:5\n  |\n3 |   a\n\nerror: could not compile `x`\n";
+        assert_eq!(
+            first_error_block(output).as_deref(),
+            Some("error[E0308]: mismatched types\n --> src/lib.rs:3:5\n  |\n3 |   a")
+        );
+    }
+
+    #[test]
+    fn strips_colours() {
+        assert_eq!(strip_ansi("\u{1b}[31mred\u{1b}[0m"), "red");
+    }
+}

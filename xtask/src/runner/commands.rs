@@ -1,0 +1,277 @@
+//! The runner's one-shot commands. None of them prompts, so each works the
+//! same from a script, in CI or in a terminal.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+
+use super::check::{Checker, Outcome, render};
+use super::hints::hints;
+use super::progress::{Loaded, Progress};
+use super::{page_url, pick};
+use crate::verify::scratch::files_under;
+use crate::workbook::{Exercise, Workbook};
+
+/// The default port of `start` and `serve`, for links to pages.
+pub const DEFAULT_PORT: u16 = 3000;
+
+pub fn load_progress(workbook: &Workbook) -> Progress {
+    let (progress, loaded) = Progress::load(&workbook.root);
+    if let Loaded::Repaired(aside) = loaded {
+        eprintln!(
+            "note: the progress file could not be read; it was moved to {} and progress starts afresh \
+             (run `cargo xtask check NAME` to record solved exercises again)",
+            aside.display()
+        );
+    }
+    progress
+}
+
+pub fn status(workbook: &Workbook) -> Result<()> {
+    let progress = load_progress(workbook);
+    let total = workbook.exercises.len();
+    let solved = progress.solved(workbook);
+    match progress.current(workbook) {
+        Some(e) => {
+            println!("Current exercise: {} ({})", e.name, e.title);
+            println!("  crate:   {}/", e.dir().display());
+            println!("  run:     {}  (or cargo xtask check)", e.command());
+            println!("  page:    {}", page_url(e, DEFAULT_PORT));
+        }
+        None => println!("Every exercise is done."),
+    }
+    println!("Progress: {solved}/{total} done");
+    Ok(())
+}
+
+/// Runs one exercise; records it as done when it passes.
+pub fn check(workbook: &Workbook, name: Option<&str>, limit: Duration) -> Result<ExitCode> {
+    let mut progress = load_progress(workbook);
+    let exercise = pick(workbook, &progress, name)?;
+    println!(
+        "Checking {} ({}/)...",
+        exercise.name,
+        exercise.dir().display()
+    );
+    let outcome = Checker::new(workbook, limit).run(exercise)?;
+    println!("{}", render(&outcome));
+    if !matches!(outcome, Outcome::Passed { .. }) {
+        return Ok(ExitCode::FAILURE);
+    }
+    progress.mark_done(exercise);
+    progress.save()?;
+    match progress.current(workbook) {
+        Some(next) => println!(
+            "\nNext: {} — read {}",
+            next.name,
+            page_url(next, DEFAULT_PORT)
+        ),
+        None => println!("\nThat was the last one: every exercise is done."),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reveals one more hint.
+pub fn hint(workbook: &Workbook, name: Option<&str>) -> Result<()> {
+    let mut progress = load_progress(workbook);
+    let exercise = pick(workbook, &progress, name)?;
+    println!("{}", next_hint(workbook, &mut progress, exercise)?);
+    Ok(())
+}
+
+/// The next hint's text (and records it as shown), or a note that there
+/// are no more.
+pub fn next_hint(
+    workbook: &Workbook,
+    progress: &mut Progress,
+    exercise: &Exercise,
+) -> Result<String> {
+    let all = hints(&workbook.root, exercise);
+    let shown = progress.hints.get(&exercise.name).copied().unwrap_or(0);
+    if shown >= all.len() {
+        return Ok(format!(
+            "No more hints for {}: all {} are shown. Once the tests pass, compare with \
+             `cargo xtask solution {}`.",
+            exercise.name,
+            all.len(),
+            exercise.name
+        ));
+    }
+    progress.hints.insert(exercise.name.clone(), shown + 1);
+    progress.save()?;
+    Ok(format!(
+        "Hint {} of {} for {}:\n\n{}",
+        shown + 1,
+        all.len(),
+        exercise.name,
+        all[shown]
+    ))
+}
+
+/// Restores the starter's version of the learner-edited files (those the
+/// solution replaces) from git, after backing up the learner's version.
+pub fn reset(workbook: &Workbook, name: &str) -> Result<()> {
+    let progress = load_progress(workbook);
+    let exercise = pick(workbook, &progress, Some(name))?;
+    let backup = reset_exercise(workbook, exercise)?;
+    println!("Reset {} to its starter.", exercise.name);
+    println!("Your version is saved in {}", backup.display());
+    Ok(())
+}
+
+/// Returns the backup directory.
+pub fn reset_exercise(workbook: &Workbook, exercise: &Exercise) -> Result<PathBuf> {
+    let root = &workbook.root;
+    let files = learner_files(root, exercise)?;
+    let mut starters = Vec::new();
+    for file in &files {
+        starters.push((file, git_show_head(root, file)?));
+    }
+    let stamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    let backup = root
+        .join(".workbook")
+        .join("backups")
+        .join(format!("{}-{stamp}", exercise.name));
+    for file in &files {
+        let source = root.join(file);
+        if source.exists() {
+            let saved = backup.join(file);
+            fs::create_dir_all(saved.parent().context("a file has a directory")?)?;
+            fs::copy(&source, &saved).with_context(|| format!("back up {}", file.display()))?;
+        }
+    }
+    for (file, text) in starters {
+        fs::write(root.join(file), text).with_context(|| format!("restore {}", file.display()))?;
+    }
+    Ok(backup)
+}
+
+/// The files the learner edits: those the solution replaces, relative to
+/// the workbook root.
+fn learner_files(root: &Path, exercise: &Exercise) -> Result<Vec<PathBuf>> {
+    let solution = root.join(exercise.solution_dir());
+    let files: Vec<PathBuf> = files_under(&solution)?
+        .iter()
+        .map(|f| {
+            exercise
+                .dir()
+                .join(f.strip_prefix(&solution).expect("listed under it"))
+        })
+        .collect();
+    if files.is_empty() {
+        bail!(
+            "{} has no solution files, so its learner-edited files are unknown",
+            exercise.name
+        );
+    }
+    Ok(files)
+}
+
+/// The file as committed: the starter, as shipped.
+fn git_show_head(root: &Path, file: &Path) -> Result<Vec<u8>> {
+    let spec = format!("HEAD:{}", file.display());
+    let output = Command::new("git")
+        .args(["show", &spec])
+        .current_dir(root)
+        .output()
+        .context("run git (reset restores starters from the git checkout)")?;
+    if !output.status.success() {
+        bail!(
+            "cannot read the starter of {} from git: {}",
+            file.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(output.stdout)
+}
+
+/// Shows the solution once the exercise passes (or earlier with `force`),
+/// as a diff against the learner's files when `diff` is set.
+pub fn solution(workbook: &Workbook, name: &str, force: bool, diff: bool) -> Result<ExitCode> {
+    let progress = load_progress(workbook);
+    let exercise = pick(workbook, &progress, Some(name))?;
+    if !progress.is_done(exercise) {
+        if !force {
+            eprintln!(
+                "{} is not solved yet, so its solution stays hidden. Take a hint with \
+                 `cargo xtask hint {}`, or pass --force to look anyway.",
+                exercise.name, exercise.name
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        eprintln!(
+            "warning: showing the solution of {}, which is not solved yet.\n",
+            exercise.name
+        );
+    }
+    for file in learner_files(&workbook.root, exercise)? {
+        let relative = file
+            .strip_prefix(exercise.dir())
+            .expect("under the exercise");
+        let solved = exercise.solution_dir().join(relative);
+        if diff {
+            let status = Command::new("git")
+                .args(["--no-pager", "diff", "--no-index", "--"])
+                .arg(&file)
+                .arg(&solved)
+                .current_dir(&workbook.root)
+                .status()
+                .context("run git diff")?;
+            if status.code() == Some(0) {
+                println!("{}: the same as the solution", file.display());
+            }
+        } else {
+            println!("==> {} <==", solved.display());
+            println!("{}", fs::read_to_string(workbook.root.join(&solved))?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Progress by chapter: each exercise is done, current or pending.
+pub fn list(workbook: &Workbook) {
+    print!("{}", list_text(workbook, &load_progress(workbook)));
+}
+
+pub fn list_text(workbook: &Workbook, progress: &Progress) -> String {
+    let current = progress.current(workbook).map(|e| e.name.clone());
+    let width = workbook
+        .exercises
+        .iter()
+        .map(|e| e.name.len())
+        .max()
+        .unwrap_or(0);
+    let mut text = String::new();
+    let mut chapter = "";
+    for exercise in &workbook.exercises {
+        if exercise.chapter() != chapter {
+            chapter = exercise.chapter();
+            text.push_str(&format!("{chapter}\n"));
+        }
+        let state = if progress.is_done(exercise) {
+            "done"
+        } else if current.as_deref() == Some(exercise.name.as_str()) {
+            "current"
+        } else {
+            "pending"
+        };
+        text.push_str(&format!(
+            "  {state:<7}  {:<width$}  {}/  {}\n",
+            exercise.name,
+            exercise.dir().display(),
+            exercise.command()
+        ));
+    }
+    text.push_str(&format!(
+        "{}/{} done\n",
+        progress.solved(workbook),
+        workbook.exercises.len()
+    ));
+    text
+}
