@@ -85,7 +85,11 @@ impl Checker {
             }
             passed += parsed.passed;
             for failed in parsed.failed {
-                let message = failure_message(&run.output, &failed.name);
+                let message = if failed.is_ui() {
+                    trybuild_report(&run.output)
+                } else {
+                    failure_message(&run.output, &failed.name)
+                };
                 failures.push(Failure {
                     name: failed.name,
                     message,
@@ -179,6 +183,34 @@ fn failure_message(output: &str, name: &str) -> String {
     message
 }
 
+/// Trybuild writes its report straight to the terminal, outside libtest's
+/// captured output: each case that is not `ok`, with the compiler's words.
+fn trybuild_report(output: &str) -> String {
+    let clean = strip_ansi(output);
+    let mut report = Vec::new();
+    let mut in_case = false;
+    for line in clean.lines() {
+        if line.starts_with("test ") {
+            in_case = line.starts_with("test tests/ui/") && !line.ends_with(" ok");
+            if in_case {
+                report.push(line.trim_start_matches("test ").to_owned());
+            }
+            continue;
+        }
+        if line.starts_with("---- ")
+            || line.starts_with("running ")
+            || line.starts_with("failures:")
+        {
+            in_case = false;
+        }
+        if in_case && !line.starts_with('┈') && !line.trim().is_empty() {
+            report.push(format!("  {line}"));
+        }
+    }
+    report.truncate(40);
+    report.join("\n")
+}
+
 fn strip_ansi(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
@@ -261,6 +293,17 @@ mod tests {
         assert_eq!(
             first_error_block(output).as_deref(),
             Some("error[E0308]: mismatched types\n --> src/lib.rs:3:5\n  |\n3 |   a")
+        );
+    }
+
+    #[test]
+    fn reports_the_trybuild_cases_that_fail() {
+        let output = "running 1 test\n   Compiling x\n\n\ntest \u{1b}[1mtests/ui/a.rs\u{1b}[0m ... ok\n\
+                      test tests/ui/b.rs ... error\n┈┈┈┈\nerror[E0728]: `await` is only allowed\n --> tests/ui/b.rs:9:45\n┈┈┈┈\n\n\n\
+                      test ui ... FAILED\n";
+        assert_eq!(
+            trybuild_report(output),
+            "tests/ui/b.rs ... error\n  error[E0728]: `await` is only allowed\n   --> tests/ui/b.rs:9:45"
         );
     }
 
