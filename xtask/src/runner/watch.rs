@@ -61,9 +61,11 @@ pub fn start(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
         confirm_reset: false,
     };
     let mut queued = VecDeque::new();
+    // The exercise on screen. It stays after it passes, until `n`.
+    let mut shown = view.progress.current(workbook).cloned();
     let mut rerun = true;
     loop {
-        let Some(exercise) = view.progress.current(workbook).cloned() else {
+        let Some(exercise) = shown.clone() else {
             drop(raw);
             println!(
                 "Every exercise is done. Well done! The book stays at {}",
@@ -91,6 +93,13 @@ pub fn start(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
                 view.note.clear();
                 true
             }
+            Event::Key('n') => {
+                shown = view.next_after(&exercise).cloned();
+                view.progress.current = shown.as_ref().map(|e| e.name.clone());
+                view.progress.save()?;
+                view.note.clear();
+                true
+            }
             Event::Key(key) => view.key(key, &exercise)?,
         };
     }
@@ -108,9 +117,14 @@ struct View<'a> {
     confirm_reset: bool,
 }
 
-impl View<'_> {
+impl<'a> View<'a> {
     fn check(&mut self, exercise: &Exercise) -> Result<()> {
-        self.show(&format!("Checking {}...", exercise.name));
+        let first_ui_build = if exercise.has_ui_tests() {
+            "\n(the first check of an exercise with compile checks builds them once, which takes a while)"
+        } else {
+            ""
+        };
+        self.show(&format!("Checking {}...{first_ui_build}", exercise.name));
         let started = Instant::now();
         let outcome = self.checker.run(exercise)?;
         let seconds = started.elapsed().as_secs_f64();
@@ -118,7 +132,7 @@ impl View<'_> {
         if matches!(outcome, Outcome::Passed { .. }) {
             self.progress.mark_done(exercise);
             self.progress.save()?;
-            self.note = match self.progress.current(self.workbook) {
+            self.note = match self.next_after(exercise) {
                 Some(next) => format!(
                     "Next: {} ({}/)\nRead its page first: {}\nPress n to move on.",
                     next.name,
@@ -127,8 +141,6 @@ impl View<'_> {
                 ),
                 None => "That was the last exercise: every one is done.".to_owned(),
             };
-            // Stay on the solved exercise until the learner presses n.
-            self.progress.current = Some(exercise.name.clone());
         }
         Ok(())
     }
@@ -137,13 +149,6 @@ impl View<'_> {
     fn key(&mut self, key: char, exercise: &Exercise) -> Result<bool> {
         let confirming = std::mem::take(&mut self.confirm_reset);
         match key {
-            'n' => {
-                let next = self.next_after(exercise);
-                self.progress.current = next.map(|e| e.name.clone());
-                self.progress.save()?;
-                self.note.clear();
-                Ok(true)
-            }
             'h' => {
                 self.note = next_hint(self.workbook, &mut self.progress, exercise)?;
                 Ok(false)
