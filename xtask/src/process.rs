@@ -62,6 +62,40 @@ pub fn kill_children_on_interrupt() {
 /// Runs `command` until it exits, `limit` passes or it is cancelled.
 /// Output goes through `log` (one file for both streams keeps their order).
 pub fn run_bounded(command: &mut Command, limit: Duration, log: &Path) -> Result<Finished> {
+    run(command, log, |elapsed, _| elapsed > limit)
+}
+
+/// Runs `cargo test`: compiling may take up to `build_limit`; the tests
+/// themselves get `limit`, counted from the first test binary cargo starts.
+pub fn run_tests_bounded(
+    command: &mut Command,
+    build_limit: Duration,
+    limit: Duration,
+    log: &Path,
+) -> Result<Finished> {
+    let mut tests_started: Option<Instant> = None;
+    run(command, log, |elapsed, log| {
+        if tests_started.is_none()
+            && fs::read(log).is_ok_and(|out| contains(&out, b"     Running "))
+        {
+            tests_started = Some(Instant::now());
+        }
+        match tests_started {
+            Some(at) => at.elapsed() > limit,
+            None => elapsed > build_limit,
+        }
+    })
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn run(
+    command: &mut Command,
+    log: &Path,
+    mut out_of_time: impl FnMut(Duration, &Path) -> bool,
+) -> Result<Finished> {
     if let Some(dir) = log.parent() {
         fs::create_dir_all(dir)?;
     }
@@ -81,7 +115,7 @@ pub fn run_bounded(command: &mut Command, limit: Duration, log: &Path) -> Result
         if let Some(status) = child.try_wait()? {
             break Some(status.success());
         }
-        if started.elapsed() > limit || CANCEL.load(Ordering::SeqCst) {
+        if out_of_time(started.elapsed(), log) || CANCEL.load(Ordering::SeqCst) {
             kill_group(group);
             let _ = child.wait();
             break None;
