@@ -1,0 +1,81 @@
+//! A delay that another thread completes.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+use std::thread;
+use std::time::Duration;
+
+// ANCHOR: state
+/// What the `Delay` and its `Trigger` share.
+#[derive(Default)]
+struct State {
+    /// Set by [`Trigger::fire`].
+    done: bool,
+    /// The waker to wake when the delay is fired: the one from the latest
+    /// `Pending` poll.
+    waker: Option<Waker>,
+}
+// ANCHOR_END: state
+
+/// A future that is `Pending` until its [`Trigger`] is fired, possibly
+/// from another thread.
+pub struct Delay {
+    state: Arc<Mutex<State>>,
+}
+
+/// Completes its [`Delay`]. It can be sent to another thread.
+pub struct Trigger {
+    state: Arc<Mutex<State>>,
+}
+
+impl Delay {
+    /// A delay that completes when the returned trigger is fired.
+    pub fn until_fired() -> (Delay, Trigger) {
+        let state = Arc::new(Mutex::new(State::default()));
+        let trigger = Trigger {
+            state: state.clone(),
+        };
+        (Delay { state }, trigger)
+    }
+
+    /// A delay that completes after `duration`: a thread of its own sleeps,
+    /// then fires the trigger.
+    pub fn after(duration: Duration) -> Delay {
+        let (delay, trigger) = Delay::until_fired();
+        thread::spawn(move || {
+            thread::sleep(duration);
+            trigger.fire();
+        });
+        delay
+    }
+}
+
+// ANCHOR: todo
+impl Trigger {
+    /// Completes the delay and wakes the task that polled it last.
+    pub fn fire(self) {
+        let state = self.state.lock().unwrap();
+        // TODO: mark the delay done, then wake the stored waker (if any).
+        // Take the waker out of the state and wake it after the lock is
+        // released.
+        drop(state);
+    }
+}
+
+impl Future for Delay {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let state = self.state.lock().unwrap();
+        // TODO: a fired delay is `Ready`. Otherwise make sure `fire` will
+        // wake the waker of *this* poll, then return `Pending`:
+        // - the stored waker may come from an earlier poll by another task;
+        // - if it would wake the same task (`Waker::will_wake`), keep it and
+        //   do not clone.
+        let _ = (state.done, &state.waker, cx);
+        Poll::Pending
+    }
+}
+// ANCHOR_END: todo

@@ -1,0 +1,331 @@
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use timer::{Delay, Trigger};
+use workbook_support::{Driver, Limits, within};
+
+const LIMIT: Duration = Duration::from_secs(5);
+
+/// Fires `trigger` on a thread of its own and waits until it has fired.
+fn fire_from_another_thread(trigger: Trigger) {
+    thread::spawn(move || trigger.fire())
+        .join()
+        .expect("Trigger::fire panicked");
+}
+
+#[test]
+fn ready_once_fired() {
+    within(LIMIT, || {
+        let mut driver = Driver::new("Delay");
+        let (delay, trigger) = Delay::until_fired();
+        let mut delay = pin!(delay);
+        assert_eq!(
+            driver.poll(delay.as_mut()),
+            Poll::Pending,
+            "a Delay that has not been fired must be Pending"
+        );
+        fire_from_another_thread(trigger);
+        assert_eq!(
+            driver.poll(delay.as_mut()),
+            Poll::Ready(()),
+            "a fired Delay must be Ready when polled: `fire` should set `done`, \
+             and `poll` should check it first"
+        );
+    });
+}
+
+#[test]
+fn ready_if_fired_before_the_first_poll() {
+    within(LIMIT, || {
+        let mut driver = Driver::new("Delay");
+        let (delay, trigger) = Delay::until_fired();
+        fire_from_another_thread(trigger);
+        assert_eq!(
+            driver.poll(pin!(delay)),
+            Poll::Ready(()),
+            "a Delay fired before its first poll must be Ready on that poll"
+        );
+        assert_eq!(driver.wakes(), 0, "a Delay that is Ready needs no wake-up");
+    });
+}
+
+#[test]
+fn wakes_once_when_fired_and_never_before() {
+    within(LIMIT, || {
+        let mut driver = Driver::new("Delay");
+        let (delay, trigger) = Delay::until_fired();
+        let mut delay = pin!(delay);
+        for n in 1..=5 {
+            assert_eq!(
+                driver.poll(delay.as_mut()),
+                Poll::Pending,
+                "poll {n}: the Delay has not been fired, so it must be Pending"
+            );
+        }
+        assert_eq!(
+            driver.wakes(),
+            0,
+            "the Delay woke its waker {} times in 5 polls before it was fired: that is \
+             busy waking, the executor polls it for nothing. Only `fire` should wake.",
+            driver.wakes()
+        );
+        fire_from_another_thread(trigger);
+        assert_eq!(
+            driver.wakes(),
+            1,
+            "`fire` should wake the waker from the latest poll exactly once; it was woken {} times",
+            driver.wakes()
+        );
+        assert_eq!(
+            driver.poll(delay.as_mut()),
+            Poll::Ready(()),
+            "after `fire` the Delay must be Ready"
+        );
+    });
+}
+
+#[test]
+fn wakes_the_waker_from_the_latest_poll() {
+    within(LIMIT, || {
+        // Two tasks: the Delay is polled by the first, then moves to the second.
+        let mut first = Driver::new("Delay in the first task");
+        let mut second = Driver::new("Delay in the second task");
+        let (delay, trigger) = Delay::until_fired();
+        let mut delay = pin!(delay);
+        for (poll, driver) in [(1, &mut first), (2, &mut second)] {
+            assert_eq!(
+                driver.poll(delay.as_mut()),
+                Poll::Pending,
+                "poll {poll}: the Delay has not been fired, so it must be Pending"
+            );
+        }
+        fire_from_another_thread(trigger);
+        assert_eq!(
+            first.wakes(),
+            0,
+            "`fire` woke the stale waker from poll 1. Poll 2 came with a different waker \
+             (the Delay moved to another task): replace the stored waker with the new one"
+        );
+        assert_eq!(
+            second.wakes(),
+            1,
+            "`fire` did not wake the waker from the latest poll, so the task that owns \
+             the Delay now would never be polled again"
+        );
+        assert_eq!(
+            second.poll(delay.as_mut()),
+            Poll::Ready(()),
+            "after `fire` the Delay must be Ready"
+        );
+    });
+}
+
+#[test]
+fn a_spurious_poll_is_still_pending() {
+    within(LIMIT, || {
+        let mut driver = Driver::new("Delay");
+        let (delay, trigger) = Delay::until_fired();
+        let mut delay = pin!(delay);
+        assert_eq!(driver.poll(delay.as_mut()), Poll::Pending);
+        // Executors may poll without a wake-up, and anything may wake the task.
+        driver.waker().wake_by_ref();
+        for n in 2..=3 {
+            assert_eq!(
+                driver.poll(delay.as_mut()),
+                Poll::Pending,
+                "poll {n} came before `fire`: a future may be polled (and woken) when its \
+                 event has not happened, so `poll` must check `done` every time, not assume \
+                 that being polled again means it was fired"
+            );
+        }
+        fire_from_another_thread(trigger);
+        assert_eq!(
+            driver.poll(delay.as_mut()),
+            Poll::Ready(()),
+            "after `fire` the Delay must be Ready"
+        );
+    });
+}
+
+#[test]
+fn does_not_clone_a_waker_it_already_has() {
+    within(LIMIT, || {
+        let (waker, counts) = clone_counting_waker();
+        let mut cx = Context::from_waker(&waker);
+        let (delay, trigger) = Delay::until_fired();
+        let mut delay = pin!(delay);
+        for n in 1..=5 {
+            assert_eq!(
+                delay.as_mut().poll(&mut cx),
+                Poll::Pending,
+                "poll {n}: the Delay has not been fired, so it must be Pending"
+            );
+        }
+        let clones = counts.clones.load(Ordering::SeqCst);
+        assert!(
+            clones > 0,
+            "5 Pending polls and the waker was never cloned: `poll` must keep a clone \
+             of `cx.waker()` so that `fire` can wake it later"
+        );
+        assert_eq!(
+            clones, 1,
+            "5 polls with the same waker cloned it {clones} times; one clone is enough. \
+             Before cloning, ask the stored waker `will_wake(cx.waker())`: if it would wake \
+             the same task, keep it"
+        );
+        fire_from_another_thread(trigger);
+        assert_eq!(
+            counts.wakes.load(Ordering::SeqCst),
+            1,
+            "`fire` should wake the stored waker once"
+        );
+        assert_eq!(
+            delay.as_mut().poll(&mut cx),
+            Poll::Ready(()),
+            "after `fire` the Delay must be Ready"
+        );
+    });
+}
+
+#[test]
+fn wakes_a_sleeping_executor_from_another_thread() {
+    within(LIMIT, || {
+        let (delay, trigger) = Delay::until_fired();
+        let (polled, go) = mpsc::channel();
+        let firing = thread::spawn(move || {
+            go.recv_timeout(LIMIT).expect("the Delay was never polled");
+            trigger.fire();
+        });
+        // Tells the firing thread to go once the Delay has returned Pending.
+        let mut delay = Box::pin(delay);
+        let future = poll_fn(move |cx| {
+            let poll = delay.as_mut().poll(cx);
+            if poll.is_pending() {
+                let _ = polled.send(());
+            }
+            poll
+        });
+        let mut driver = Driver::new("Delay fired by another thread");
+        driver.run_blocking(future, Duration::from_secs(2), Limits::default());
+        firing.join().expect("the firing thread panicked");
+        assert_eq!(driver.polls(), 2, "Pending, then Ready once woken");
+        assert_eq!(driver.wakes(), 1, "one `fire`, one wake-up");
+    });
+}
+
+#[test]
+fn completes_after_its_duration() {
+    within(LIMIT, || {
+        let start = Instant::now();
+        let mut driver = Driver::new("Delay::after(20ms)");
+        driver.run_blocking(
+            Delay::after(Duration::from_millis(20)),
+            Duration::from_secs(2),
+            Limits::default(),
+        );
+        assert!(
+            start.elapsed() >= Duration::from_millis(20),
+            "Delay::after(20ms) finished after only {:?}",
+            start.elapsed()
+        );
+    });
+}
+
+// On tokio: the main task polls the Delay once, then hands it to a new task.
+// Only the new task's waker can get it polled again.
+#[test]
+fn moves_to_another_task_on_tokio() {
+    let finished = within(LIMIT, || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("build a tokio runtime");
+        runtime.block_on(async {
+            let (mut delay, trigger) = Delay::until_fired();
+            assert!(
+                futures::poll!(&mut delay).is_pending(),
+                "a Delay that has not been fired must be Pending"
+            );
+            let (polled, first_poll) = tokio::sync::oneshot::channel();
+            let mut polled = Some(polled);
+            let task = tokio::spawn(poll_fn(move |cx| {
+                let poll = std::pin::Pin::new(&mut delay).poll(cx);
+                if let Some(polled) = polled.take() {
+                    let _ = polled.send(());
+                }
+                poll
+            }));
+            first_poll
+                .await
+                .expect("the new task never polled the Delay");
+            fire_from_another_thread(trigger);
+            tokio::time::timeout(Duration::from_secs(2), task).await
+        })
+    });
+    finished
+        .expect(
+            "the task that owns the Delay was not woken within 2s of `fire`. The Delay was \
+             polled by the main task, then by a spawned task: `fire` must wake the waker \
+             from the latest poll (the spawned task's), not the first one",
+        )
+        .expect("the task panicked");
+}
+
+/// A waker that counts how often it is cloned and woken. Clones share the
+/// same data pointer, so `will_wake` says they wake the same task.
+struct Counts {
+    clones: AtomicUsize,
+    wakes: AtomicUsize,
+}
+
+fn clone_counting_waker() -> (Waker, Arc<Counts>) {
+    let counts = Arc::new(Counts {
+        clones: AtomicUsize::new(0),
+        wakes: AtomicUsize::new(0),
+    });
+    let data = Arc::into_raw(counts.clone()).cast::<()>();
+    // SAFETY: `data` comes from `Arc::into_raw` and owns one strong count,
+    // which the vtable functions below manage.
+    let waker = unsafe { Waker::from_raw(RawWaker::new(data, &VTABLE)) };
+    (waker, counts)
+}
+
+static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_waker);
+
+unsafe fn clone(data: *const ()) -> RawWaker {
+    // SAFETY: `data` is a live `Arc<Counts>` pointer; the clone owns a new count.
+    unsafe {
+        Arc::increment_strong_count(data.cast::<Counts>());
+        (*data.cast::<Counts>())
+            .clones
+            .fetch_add(1, Ordering::SeqCst);
+    }
+    RawWaker::new(data, &VTABLE)
+}
+
+unsafe fn wake(data: *const ()) {
+    // SAFETY: same pointer; waking by value consumes this waker's count.
+    unsafe {
+        wake_by_ref(data);
+        drop_waker(data);
+    }
+}
+
+unsafe fn wake_by_ref(data: *const ()) {
+    // SAFETY: `data` is a live `Arc<Counts>` pointer.
+    unsafe {
+        (*data.cast::<Counts>())
+            .wakes
+            .fetch_add(1, Ordering::SeqCst)
+    };
+}
+
+unsafe fn drop_waker(data: *const ()) {
+    // SAFETY: gives back the count this waker owned.
+    unsafe { Arc::decrement_strong_count(data.cast::<Counts>()) };
+}
