@@ -89,8 +89,8 @@ pub fn start(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             Event::Changed => {
+                // A hint or a reset notice stays on screen while the learner works.
                 settle(&rx, &mut queued);
-                view.note.clear();
                 true
             }
             Event::Key('n') => {
