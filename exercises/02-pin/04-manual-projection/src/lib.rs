@@ -1,0 +1,78 @@
+//! Timed: run a future and report how many polls and how much time it took.
+//!
+//! No macro this time: the projection from `Pin<&mut Timed<F>>` to its
+//! fields is written by hand, with `unsafe`.
+#![warn(clippy::undocumented_unsafe_blocks)]
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// What a [`Timed`] future finishes with.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Timing<T> {
+    /// The inner future's output.
+    pub output: T,
+    /// How many times the inner future was polled, the last poll included.
+    pub polls: u32,
+    /// Time from the first poll to the poll that returned `Ready`, on
+    /// tokio's clock (so paused time in tests gives exact values).
+    pub elapsed: Duration,
+}
+
+// ANCHOR: timed
+/// Wraps `future` and measures it: see [`Timing`].
+///
+/// `future` may be `!Unpin`. `Timed` keeps it pinned (structural pinning);
+/// `started` and `polls` are plain bookkeeping and are never pinned.
+pub struct Timed<F> {
+    future: F,
+    started: Option<Instant>,
+    polls: u32,
+}
+// ANCHOR_END: timed
+
+impl<F> Timed<F> {
+    pub fn new(future: F) -> Self {
+        Timed {
+            future,
+            started: None,
+            polls: 0,
+        }
+    }
+
+    // ANCHOR: project
+    /// Splits a pinned `Timed` into its fields: the future stays pinned,
+    /// the bookkeeping fields come out as plain `&mut`.
+    fn project(self: Pin<&mut Self>) -> (Pin<&mut F>, &mut Option<Instant>, &mut u32) {
+        // TODO: get a `&mut Timed<F>` out of the pin (`Pin::get_unchecked_mut`),
+        // re-pin only the `future` field (`Pin::new_unchecked`), and return
+        // the other two fields as they are. Write a `// SAFETY:` comment
+        // above each `unsafe` block saying why the promise holds.
+        // (Reading a field through the pin, as here, is always allowed.)
+        let _ = (&self.future, &self.started, &self.polls);
+        todo!(
+            "project by hand: write `Timed::project` with `unsafe` (get_unchecked_mut, then \
+             Pin::new_unchecked for the future only), a `// SAFETY:` comment on each block"
+        )
+    }
+    // ANCHOR_END: project
+}
+
+// ANCHOR: poll
+impl<F: Future> Future for Timed<F> {
+    type Output = Timing<F::Output>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let (future, started, polls) = self.project();
+        // TODO: note the time of the first poll (`Instant::now()`), count
+        // this poll, then poll the future. When it is ready, return its
+        // output with the poll count and the time since the first poll.
+        let _ = (future, started, polls, cx);
+        todo!("poll the projected future and fill in a `Timing`")
+    }
+}
+// ANCHOR_END: poll

@@ -1,0 +1,70 @@
+// A separate test binary: if `Timed` moves the pinned future, tokio's timer
+// keeps pointing at the old address of the `Sleep` inside it, and the
+// process may crash (SIGSEGV) instead of failing one test. The tests in
+// `timed.rs` run first and name the problem ("AssertUnmoved moved ...").
+
+use std::time::Duration;
+
+use manual_projection::{Timed, Timing};
+use tokio::time::sleep;
+use workbook_support::within;
+
+const LIMIT: Duration = Duration::from_secs(5);
+
+fn paused_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("build a tokio runtime")
+}
+
+// Paused time: tokio jumps the clock to the next timer as soon as every
+// task waits, so the durations are exact, and the timeout fires at once if
+// the future is never woken.
+#[test]
+fn measures_from_the_first_poll_not_from_new() {
+    let timing = within(LIMIT, || {
+        paused_runtime().block_on(async {
+            let timed = Timed::new(async {
+                sleep(Duration::from_millis(30)).await;
+                sleep(Duration::from_millis(20)).await;
+                "done"
+            });
+            // Created, but not polled for 100 ms: that time does not count.
+            sleep(Duration::from_millis(100)).await;
+            tokio::time::timeout(Duration::from_secs(10), timed).await
+        })
+    });
+    let timing = timing.expect("Timed never finished: was the inner future polled again?");
+    assert_eq!(timing.output, "done");
+    assert_eq!(
+        timing.elapsed,
+        Duration::from_millis(50),
+        "elapsed should run from the first poll to the last: 30 ms + 20 ms of sleeping. \
+         Start the clock in the first poll (a future does nothing before), not in `new`"
+    );
+    assert_eq!(
+        timing.polls, 3,
+        "the async block is Pending at each of its two sleeps, then Ready: 3 polls"
+    );
+}
+
+#[test]
+fn a_timing_of_a_ready_future_is_zero() {
+    let timing = within(LIMIT, || {
+        paused_runtime().block_on(async {
+            sleep(Duration::from_millis(5)).await;
+            Timed::new(async { 1 }).await
+        })
+    });
+    assert_eq!(
+        timing,
+        Timing {
+            output: 1,
+            polls: 1,
+            elapsed: Duration::ZERO
+        },
+        "a future that is ready on its first poll takes 1 poll and no time"
+    );
+}

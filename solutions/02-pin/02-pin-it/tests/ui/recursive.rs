@@ -1,0 +1,37 @@
+//! A recursive async fn.
+//!
+//! Why this works: `Box::pin(total(child))` puts the child's future on the
+//! heap, so the parent's future holds only a pointer to it, and its size no
+//! longer depends on itself. The box also pins the child's future, so it can
+//! be awaited.
+#![forbid(unsafe_code)]
+
+use pin_it::{Tree, pause};
+
+/// The sum of every value in the tree. Each node takes a moment, like a
+/// lookup over the network.
+async fn total(tree: &Tree) -> u64 {
+    pause().await;
+    let mut sum = tree.value;
+    for child in &tree.children {
+        sum += Box::pin(total(child)).await;
+    }
+    sum
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let tree = Tree::node(
+        1,
+        vec![
+            Tree::node(2, vec![Tree::leaf(4), Tree::leaf(5)]),
+            Tree::node(3, vec![Tree::node(6, vec![Tree::leaf(7)])]),
+        ],
+    );
+    assert_eq!(
+        total(&tree).await,
+        28,
+        "the total should count every node, at every depth"
+    );
+    assert_eq!(total(&Tree::leaf(9)).await, 9);
+}
