@@ -28,6 +28,8 @@ impl Default for Limits {
 /// without arranging a wake-up is reported at once instead of hanging.
 pub struct Driver {
     name: String,
+    /// What to tell the learner when the future is not woken.
+    not_woken_hint: String,
     waker: Arc<CountingWaker>,
     polls: usize,
 }
@@ -74,9 +76,36 @@ impl Driver {
         });
         Self {
             name: name.to_owned(),
+            not_woken_hint: "Before returning Pending, make sure the waker from `cx.waker()` will be woken: \
+                             if the future can make progress right away, call `cx.waker().wake_by_ref()`."
+                .to_owned(),
             waker,
             polls: 0,
         }
+    }
+
+    /// Replaces the advice given when the future returns `Pending` without a
+    /// wake-up, for futures (such as combinators) whose fix is different.
+    pub fn when_not_woken(&mut self, hint: &str) {
+        hint.clone_into(&mut self.not_woken_hint);
+    }
+
+    /// Polls `future` from a stack frame `depth` frames deeper than usual,
+    /// so that a future that was moved into a local variable of `poll` lands
+    /// at a different address on each poll and a move detector such as
+    /// futures-test's `AssertUnmoved` notices.
+    pub fn poll_at_depth<F: Future + ?Sized>(
+        &mut self,
+        future: Pin<&mut F>,
+        depth: usize,
+    ) -> Poll<F::Output> {
+        if depth == 0 {
+            return self.poll(future);
+        }
+        let padding = std::hint::black_box([0u8; 512]);
+        let result = self.poll_at_depth(future, depth - 1);
+        std::hint::black_box(padding);
+        result
     }
 
     /// How many times the future has been polled.
@@ -122,12 +151,11 @@ impl Driver {
             }
             let n = self.polls;
             let name = &self.name;
+            let hint = &self.not_woken_hint;
             assert!(
                 self.wakes() > wakes_before,
                 "`{name}` returned Poll::Pending on poll {n} without arranging a wake-up, \
-                 so an executor would never poll it again (it hangs).\n\
-                 Before returning Pending, make sure the waker from `cx.waker()` will be woken: \
-                 if the future can make progress right away, call `cx.waker().wake_by_ref()`."
+                 so an executor would never poll it again (it hangs).\n{hint}"
             );
             assert!(
                 n < limits.max_polls,

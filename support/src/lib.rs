@@ -9,6 +9,7 @@
 mod driver;
 mod scripted;
 mod trace;
+pub mod unpin;
 mod watchdog;
 
 pub use driver::{Driver, Limits};

@@ -5,29 +5,19 @@ use std::task::Poll;
 use std::time::Duration;
 
 use join::join;
-use workbook_support::{Driver, Scripted, Trace, within};
+use workbook_support::{Driver, Limits, Scripted, Trace, within};
 
 const LIMIT: Duration = Duration::from_secs(5);
 
 /// Polls `future` until it is ready, like an executor that polls again only
 /// after a wake-up, and says which poll it was ready on.
-fn drive<F: Future>(driver: &mut Driver, name: &str, future: F) -> (F::Output, usize) {
-    let mut future = pin!(future);
-    loop {
-        let wakes_before = driver.wakes();
-        if let Poll::Ready(output) = driver.poll(future.as_mut()) {
-            return (output, driver.polls());
-        }
-        let n = driver.polls();
-        assert!(
-            driver.wakes() > wakes_before,
-            "{name} returned Pending on poll {n}, but no inner future returned Pending \
-             in that poll, so nothing will wake the task: an executor would never poll it \
-             again. Poll every unfinished inner future on every poll; the ones that return \
-             Pending arrange the wake-up."
-        );
-        assert!(n < 20, "{name} is still Pending after {n} polls");
-    }
+fn drive<F: Future>(driver: &mut Driver, future: F) -> (F::Output, usize) {
+    driver.when_not_woken(
+        "No inner future returned Pending in that poll, so nothing will wake the task. \
+         Poll every unfinished inner future on every poll; the ones that return Pending arrange the wake-up.",
+    );
+    let output = driver.run(future, Limits { max_polls: 20 });
+    (output, driver.polls())
 }
 
 /// Runs `join(a, b)` where `a` is Pending `pa` times and `b` is Pending `pb`
@@ -41,9 +31,9 @@ fn run_join<T: Debug + Unpin + Clone>(
     let trace = Trace::new();
     let a = Scripted::new("a", &trace, pa, a_out);
     let b = Scripted::new("b", &trace, pb, b_out);
-    let mut driver = Driver::traced("join(a, b)", &trace);
     let name = format!("join(a, b) (a: {pa} Pending, b: {pb} Pending)");
-    let (output, polls) = drive(&mut driver, &name, join(a, b));
+    let mut driver = Driver::traced(&name, &trace);
+    let (output, polls) = drive(&mut driver, join(a, b));
     (output, polls, trace)
 }
 

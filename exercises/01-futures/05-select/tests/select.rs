@@ -2,32 +2,22 @@ use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
-use std::task::Poll;
 use std::time::Duration;
 
 use select::{Either, select};
-use workbook_support::{Driver, Scripted, Trace, within};
+use workbook_support::{Driver, Limits, Scripted, Trace, within};
 
 const LIMIT: Duration = Duration::from_secs(5);
 
 /// Polls `future` until it is ready, like an executor that polls again only
 /// after a wake-up, and says which poll it was ready on.
-fn drive<F: Future>(driver: &mut Driver, name: &str, future: F) -> (F::Output, usize) {
-    let mut future = pin!(future);
-    loop {
-        let wakes_before = driver.wakes();
-        if let Poll::Ready(output) = driver.poll(future.as_mut()) {
-            return (output, driver.polls());
-        }
-        let n = driver.polls();
-        assert!(
-            driver.wakes() > wakes_before,
-            "{name} returned Pending on poll {n}, but no inner future returned Pending \
-             in that poll, so nothing will wake the task: an executor would never poll it \
-             again. Each poll must poll a, then b, until one of them is Ready."
-        );
-        assert!(n < 20, "{name} is still Pending after {n} polls");
-    }
+fn drive<F: Future>(driver: &mut Driver, future: F) -> (F::Output, usize) {
+    driver.when_not_woken(
+        "No inner future returned Pending in that poll, so nothing will wake the task. \
+         Each poll must poll a, then b, until one of them is Ready: the ones that return Pending arrange the wake-up.",
+    );
+    let output = driver.run(future, Limits { max_polls: 20 });
+    (output, driver.polls())
 }
 
 type Race = Either<(&'static str, Scripted<&'static str>), (&'static str, Scripted<&'static str>)>;
@@ -37,9 +27,9 @@ type Race = Either<(&'static str, Scripted<&'static str>), (&'static str, Script
 fn race(pa: usize, pb: usize, trace: &Trace) -> (Race, usize) {
     let a = Scripted::new("a", trace, pa, "a").trace_drop();
     let b = Scripted::new("b", trace, pb, "b").trace_drop();
-    let mut driver = Driver::traced("select(a, b)", trace);
     let name = format!("select(a, b) (a: {pa} Pending, b: {pb} Pending)");
-    drive(&mut driver, &name, select(a, b))
+    let mut driver = Driver::traced(&name, trace);
+    drive(&mut driver, select(a, b))
 }
 
 fn inner_polls(trace: &Trace) -> Vec<String> {
@@ -131,7 +121,7 @@ fn a_wins_a_tie_and_b_is_not_polled() {
             );
             // The caller can still finish b and get its output.
             let mut driver = Driver::new("the handed-back b");
-            let (output, _) = drive(&mut driver, "the handed-back b", &mut b);
+            let (output, _) = drive(&mut driver, &mut b);
             assert_eq!(output, "b");
         }
     });
@@ -165,7 +155,7 @@ fn the_loser_keeps_its_progress_and_is_not_dropped() {
             "a was polled twice during the race, so 1 of its 3 Pendings is left"
         );
         let mut driver = Driver::new("the handed-back a");
-        let (output, polls) = drive(&mut driver, "the handed-back a", &mut a);
+        let (output, polls) = drive(&mut driver, &mut a);
         assert_eq!(output, "a");
         assert_eq!(
             polls, 2,
@@ -247,7 +237,7 @@ fn trace_of_a_race_and_the_loser_driven_to_the_end() {
         trace.push(format!("select output: Right(({output:?}, a))"));
         trace.push("the caller keeps driving a:");
         let mut driver = Driver::traced("the handed-back a", &trace);
-        let (output, _) = drive(&mut driver, "the handed-back a", &mut a);
+        let (output, _) = drive(&mut driver, &mut a);
         trace.push(format!("a output: {output:?}"));
         drop(a);
     });

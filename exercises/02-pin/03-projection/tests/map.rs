@@ -1,57 +1,15 @@
 use std::cell::Cell;
-use std::future::Future;
-use std::hint::black_box;
-use std::marker::PhantomData;
 use std::panic::{self, AssertUnwindSafe};
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::task::Poll;
 use std::time::Duration;
 
 use futures_test::future::FutureTestExt;
 use projection::map;
+use workbook_support::unpin::{NotUnpin as _, probe};
 use workbook_support::{Driver, Limits, Scripted, Trace, within};
 
 const LIMIT: Duration = Duration::from_secs(5);
-
-/// Says whether a value's type is `Unpin`, decided where the type is known:
-/// the inherent method exists only for `T: Unpin`; otherwise the trait's
-/// method is the one that applies.
-struct Probe<T>(PhantomData<T>);
-
-fn probe<T>(_: &T) -> Probe<T> {
-    Probe(PhantomData)
-}
-
-impl<T: Unpin> Probe<T> {
-    fn is_unpin(&self) -> bool {
-        true
-    }
-}
-
-trait NotUnpin {
-    fn is_unpin(&self) -> bool {
-        false
-    }
-}
-
-impl<T> NotUnpin for Probe<T> {}
-
-/// Polls `future` from a stack frame `depth` frames deeper than usual, so
-/// that a future moved into a local variable of `poll` lands at a different
-/// address on each poll and `AssertUnmoved` notices.
-fn poll_at_depth<F: Future>(
-    driver: &mut Driver,
-    future: Pin<&mut F>,
-    depth: usize,
-) -> Poll<F::Output> {
-    if depth == 0 {
-        return driver.poll(future);
-    }
-    let padding = black_box([0u8; 512]);
-    let result = poll_at_depth(driver, future, depth - 1);
-    black_box(padding);
-    result
-}
 
 #[test]
 fn a_map_of_a_not_unpin_future_is_not_unpin() {
@@ -96,10 +54,10 @@ fn keeps_the_inner_future_in_place() {
         let mut driver = Driver::new("map(inner.assert_unmoved(), |n| n + 1)");
         let mut future = pin!(map(inner, |n| n + 1));
         for depth in 0..3 {
-            let poll = poll_at_depth(&mut driver, future.as_mut(), depth);
+            let poll = driver.poll_at_depth(future.as_mut(), depth);
             assert_eq!(poll, Poll::Pending, "the inner future is Pending 3 times");
         }
-        let output = poll_at_depth(&mut driver, future.as_mut(), 3);
+        let output = driver.poll_at_depth(future.as_mut(), 3);
         assert_eq!(
             output,
             Poll::Ready(6),

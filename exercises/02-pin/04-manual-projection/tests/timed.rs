@@ -1,55 +1,13 @@
-use std::future::Future;
-use std::hint::black_box;
-use std::marker::PhantomData;
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::task::Poll;
 use std::time::Duration;
 
 use futures_test::future::FutureTestExt;
 use manual_projection::{Timed, Timing};
+use workbook_support::unpin::{NotUnpin as _, probe};
 use workbook_support::{Driver, Limits, Scripted, Trace, within};
 
 const LIMIT: Duration = Duration::from_secs(5);
-
-/// Says whether a value's type is `Unpin`, decided where the type is known:
-/// the inherent method exists only for `T: Unpin`; otherwise the trait's
-/// method is the one that applies.
-struct Probe<T>(PhantomData<T>);
-
-fn probe<T>(_: &T) -> Probe<T> {
-    Probe(PhantomData)
-}
-
-impl<T: Unpin> Probe<T> {
-    fn is_unpin(&self) -> bool {
-        true
-    }
-}
-
-trait NotUnpin {
-    fn is_unpin(&self) -> bool {
-        false
-    }
-}
-
-impl<T> NotUnpin for Probe<T> {}
-
-/// Polls `future` from a stack frame `depth` frames deeper than usual, so
-/// that a future moved into a local variable of `poll` lands at a different
-/// address on each poll and `AssertUnmoved` notices.
-fn poll_at_depth<F: Future>(
-    driver: &mut Driver,
-    future: Pin<&mut F>,
-    depth: usize,
-) -> Poll<F::Output> {
-    if depth == 0 {
-        return driver.poll(future);
-    }
-    let padding = black_box([0u8; 512]);
-    let result = poll_at_depth(driver, future, depth - 1);
-    black_box(padding);
-    result
-}
 
 #[test]
 fn a_timed_not_unpin_future_is_not_unpin() {
@@ -124,7 +82,7 @@ fn keeps_the_inner_future_in_place() {
         let mut driver = Driver::new("Timed::new(inner.assert_unmoved())");
         let mut future = pin!(Timed::new(inner));
         for depth in 0..3 {
-            let poll = poll_at_depth(&mut driver, future.as_mut(), depth);
+            let poll = driver.poll_at_depth(future.as_mut(), depth);
             assert_eq!(
                 poll,
                 Poll::Pending,
@@ -132,7 +90,7 @@ fn keeps_the_inner_future_in_place() {
                 depth + 1
             );
         }
-        match poll_at_depth(&mut driver, future.as_mut(), 3) {
+        match driver.poll_at_depth(future.as_mut(), 3) {
             Poll::Ready(Timing { output, polls, .. }) => {
                 assert_eq!((output, polls), (5, 4), "expected output 5 after 4 polls");
             }
