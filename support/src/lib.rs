@@ -15,4 +15,4 @@ mod watchdog;
 pub use driver::{Driver, Limits};
 pub use scripted::Scripted;
 pub use trace::Trace;
-pub use watchdog::within;
+pub use watchdog::{on_paused_tokio, within};

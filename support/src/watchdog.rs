@@ -1,3 +1,4 @@
+use std::future::Future;
 use std::panic;
 use std::sync::mpsc;
 use std::thread;
@@ -32,4 +33,28 @@ pub fn within<T: Send + 'static>(limit: Duration, body: impl FnOnce() -> T + Sen
              a loop that polls a future until it is ready, or a deadlock."
         ),
     }
+}
+
+/// Runs the future that `make` returns on a single-threaded tokio runtime
+/// with paused time, under [`within`].
+///
+/// Paused time makes timers exact and instant, and makes a
+/// `tokio::time::timeout` fire as soon as every task waits, so a future that
+/// is never woken fails at once. Paused time cannot advance while a task
+/// keeps waking itself, though; `within` catches that case.
+#[track_caller]
+pub fn on_paused_tokio<M, F>(limit: Duration, make: M) -> F::Output
+where
+    M: FnOnce() -> F + Send + 'static,
+    F: Future,
+    F::Output: Send + 'static,
+{
+    within(limit, move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .expect("build a tokio runtime");
+        runtime.block_on(async move { make().await })
+    })
 }

@@ -3,7 +3,7 @@ use std::task::Poll;
 use std::time::Duration;
 
 use countdown::Countdown;
-use workbook_support::{Driver, Limits, Trace, within};
+use workbook_support::{Driver, Limits, Trace, on_paused_tokio, within};
 
 const LIMIT: Duration = Duration::from_secs(5);
 
@@ -96,15 +96,8 @@ fn trace_of_a_countdown_from_two() {
 // `within` catches a countdown that wakes itself forever and never ends.
 #[test]
 fn runs_on_tokio() {
-    let output = within(LIMIT, || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .expect("build a tokio runtime");
-        runtime.block_on(async {
-            tokio::time::timeout(Duration::from_secs(10), Countdown::new(10)).await
-        })
+    let output = on_paused_tokio(LIMIT, || {
+        tokio::time::timeout(Duration::from_secs(10), Countdown::new(10))
     });
     let output = output
         .expect("tokio never polled the countdown again: was its waker woken before Pending?");

@@ -5,7 +5,7 @@ use std::task::Poll;
 use std::time::Duration;
 
 use state_machine::{BrewTea, Kitchen, brew_tea};
-use workbook_support::{Driver, Limits, Trace, within};
+use workbook_support::{Driver, Limits, Trace, on_paused_tokio, within};
 
 const LIMIT: Duration = Duration::from_secs(5);
 
@@ -193,14 +193,9 @@ fn trace_of_brewing_tea_by_hand() {
 // the runtime has nothing left to do; `within` stops a poll that never returns.
 #[test]
 fn runs_on_tokio() {
-    let tea = within(LIMIT, || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .expect("build a tokio runtime");
+    let tea = on_paused_tokio(LIMIT, || {
         let tea = BrewTea::new(Kitchen::new(&Trace::new()), 3);
-        runtime.block_on(async { tokio::time::timeout(Duration::from_secs(10), tea).await })
+        tokio::time::timeout(Duration::from_secs(10), tea)
     })
     .expect(
         "tokio never polled BrewTea again: did it return Pending \

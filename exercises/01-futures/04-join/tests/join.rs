@@ -5,7 +5,7 @@ use std::task::Poll;
 use std::time::Duration;
 
 use join::join;
-use workbook_support::{Driver, Limits, Scripted, Trace, within};
+use workbook_support::{Driver, Limits, Scripted, Trace, on_paused_tokio, within};
 
 const LIMIT: Duration = Duration::from_secs(5);
 
@@ -192,28 +192,21 @@ fn trace_of_a_with_one_pending_and_b_with_three() {
 #[test]
 fn waits_for_the_slower_not_the_sum_on_tokio() {
     use tokio::time::{Instant, sleep, timeout};
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .expect("build a tokio runtime");
-    let elapsed = within(LIMIT, move || {
-        runtime.block_on(async {
-            let start = Instant::now();
-            let a = Box::pin(async {
-                sleep(Duration::from_millis(30)).await;
-                "a"
-            });
-            let b = Box::pin(async {
-                sleep(Duration::from_millis(50)).await;
-                "b"
-            });
-            let output = timeout(Duration::from_secs(1), join(a, b)).await.expect(
-                "join(a, b) never finished on tokio: are both futures polled on every poll?",
-            );
-            assert_eq!(output, ("a", "b"));
-            start.elapsed()
-        })
+    let elapsed = on_paused_tokio(LIMIT, || async {
+        let start = Instant::now();
+        let a = Box::pin(async {
+            sleep(Duration::from_millis(30)).await;
+            "a"
+        });
+        let b = Box::pin(async {
+            sleep(Duration::from_millis(50)).await;
+            "b"
+        });
+        let output = timeout(Duration::from_secs(1), join(a, b))
+            .await
+            .expect("join(a, b) never finished on tokio: are both futures polled on every poll?");
+        assert_eq!(output, ("a", "b"));
+        start.elapsed()
     });
     assert_eq!(
         elapsed,

@@ -5,7 +5,7 @@ use std::pin::pin;
 use std::time::Duration;
 
 use select::{Either, select};
-use workbook_support::{Driver, Limits, Scripted, Trace, within};
+use workbook_support::{Driver, Limits, Scripted, Trace, on_paused_tokio, within};
 
 const LIMIT: Duration = Duration::from_secs(5);
 
@@ -250,33 +250,26 @@ fn trace_of_a_race_and_the_loser_driven_to_the_end() {
 #[test]
 fn the_loser_keeps_running_on_tokio() {
     use tokio::time::{Instant, sleep, timeout};
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .expect("build a tokio runtime");
-    let (winner_at, loser_at) = within(LIMIT, move || {
-        runtime.block_on(async {
-            let start = Instant::now();
-            let slow = Box::pin(async {
-                sleep(Duration::from_millis(50)).await;
-                "slow"
-            });
-            let fast = Box::pin(async {
-                sleep(Duration::from_millis(30)).await;
-                "fast"
-            });
-            let result = timeout(Duration::from_secs(1), select(slow, fast))
-                .await
-                .expect("select(slow, fast) never finished on tokio: is each poll polling both?");
-            let Either::Right((output, slow)) = result else {
-                panic!("the 30ms future should beat the 50ms one");
-            };
-            assert_eq!(output, "fast");
-            let winner_at = start.elapsed();
-            assert_eq!(slow.await, "slow");
-            (winner_at, start.elapsed())
-        })
+    let (winner_at, loser_at) = on_paused_tokio(LIMIT, || async {
+        let start = Instant::now();
+        let slow = Box::pin(async {
+            sleep(Duration::from_millis(50)).await;
+            "slow"
+        });
+        let fast = Box::pin(async {
+            sleep(Duration::from_millis(30)).await;
+            "fast"
+        });
+        let result = timeout(Duration::from_secs(1), select(slow, fast))
+            .await
+            .expect("select(slow, fast) never finished on tokio: is each poll polling both?");
+        let Either::Right((output, slow)) = result else {
+            panic!("the 30ms future should beat the 50ms one");
+        };
+        assert_eq!(output, "fast");
+        let winner_at = start.elapsed();
+        assert_eq!(slow.await, "slow");
+        (winner_at, start.elapsed())
     });
     assert_eq!(
         (winner_at, loser_at),

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use projection::map;
-use workbook_support::within;
+use workbook_support::on_paused_tokio;
 
 const LIMIT: Duration = Duration::from_secs(5);
 
@@ -14,19 +14,12 @@ const LIMIT: Duration = Duration::from_secs(5);
 // the timeout fire as soon as the runtime has nothing to do.
 #[test]
 fn runs_on_tokio() {
-    let output = within(LIMIT, || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .expect("build a tokio runtime");
-        runtime.block_on(async {
-            let slow = async {
-                tokio::time::sleep(Duration::from_millis(30)).await;
-                "done"
-            };
-            tokio::time::timeout(Duration::from_secs(10), map(slow, str::len)).await
-        })
+    let output = on_paused_tokio(LIMIT, || async {
+        let slow = async {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            "done"
+        };
+        tokio::time::timeout(Duration::from_secs(10), map(slow, str::len)).await
     });
     let output = output.expect("the Map never finished: was the inner future polled again?");
     assert_eq!(

@@ -7,25 +7,17 @@ use std::time::Duration;
 
 use manual_projection::{Timed, Timing};
 use tokio::time::sleep;
-use workbook_support::within;
+use workbook_support::on_paused_tokio;
 
 const LIMIT: Duration = Duration::from_secs(5);
-
-fn paused_runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .expect("build a tokio runtime")
-}
 
 // Paused time: tokio jumps the clock to the next timer as soon as every
 // task waits, so the durations are exact, and the timeout fires at once if
 // the future is never woken.
 #[test]
 fn measures_from_the_first_poll_not_from_new() {
-    let timing = within(LIMIT, || {
-        paused_runtime().block_on(async {
+    let timing = on_paused_tokio(LIMIT, || {
+        async {
             let timed = Timed::new(async {
                 sleep(Duration::from_millis(30)).await;
                 sleep(Duration::from_millis(20)).await;
@@ -34,7 +26,7 @@ fn measures_from_the_first_poll_not_from_new() {
             // Created, but not polled for 100 ms: that time does not count.
             sleep(Duration::from_millis(100)).await;
             tokio::time::timeout(Duration::from_secs(10), timed).await
-        })
+        }
     });
     let timing = timing.expect("Timed never finished: was the inner future polled again?");
     assert_eq!(timing.output, "done");
@@ -52,11 +44,9 @@ fn measures_from_the_first_poll_not_from_new() {
 
 #[test]
 fn a_timing_of_a_ready_future_is_zero() {
-    let timing = within(LIMIT, || {
-        paused_runtime().block_on(async {
-            sleep(Duration::from_millis(5)).await;
-            Timed::new(async { 1 }).await
-        })
+    let timing = on_paused_tokio(LIMIT, || async {
+        sleep(Duration::from_millis(5)).await;
+        Timed::new(async { 1 }).await
     });
     assert_eq!(
         timing,
