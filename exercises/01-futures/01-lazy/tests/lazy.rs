@@ -3,7 +3,7 @@ use std::pin::pin;
 use std::time::Duration;
 
 use lazy::{Client, get};
-use workbook_support::{Driver, Limits, Trace, within};
+use workbook_support::{Driver, Limits, Trace, on_paused_tokio, within};
 
 const LIMIT: Duration = Duration::from_secs(5);
 
@@ -66,35 +66,39 @@ fn the_request_goes_out_on_the_first_poll() {
     });
 }
 
-#[tokio::test(start_paused = true)]
-async fn awaiting_sends_exactly_one_request() {
-    let client = Client::new();
-    let reply = bounded(get(&client, "/a")).await;
-    assert_eq!(
-        client.sent(),
-        ["GET /a"],
-        "awaiting get(&client, \"/a\") should send exactly one request"
-    );
-    assert_eq!(reply, "reply #1 to GET /a", "the output of get");
+#[test]
+fn awaiting_sends_exactly_one_request() {
+    on_paused_tokio(LIMIT, || async {
+        let client = Client::new();
+        let reply = bounded(get(&client, "/a")).await;
+        assert_eq!(
+            client.sent(),
+            ["GET /a"],
+            "awaiting get(&client, \"/a\") should send exactly one request"
+        );
+        assert_eq!(reply, "reply #1 to GET /a", "the output of get");
+    });
 }
 
-#[tokio::test(start_paused = true)]
-async fn requests_go_out_in_the_order_they_are_awaited() {
-    let client = Client::new();
-    let a = get(&client, "/a");
-    let b = get(&client, "/b");
-    let reply_b = bounded(b).await;
-    let reply_a = bounded(a).await;
-    assert_eq!(
-        client.sent(),
-        ["GET /b", "GET /a"],
-        "a was built before b, but b was awaited first, so b's request should go out first"
-    );
-    assert_eq!(
-        [reply_b.as_str(), reply_a.as_str()],
-        ["reply #1 to GET /b", "reply #2 to GET /a"],
-        "request numbers should follow the order in which the futures ran"
-    );
+#[test]
+fn requests_go_out_in_the_order_they_are_awaited() {
+    on_paused_tokio(LIMIT, || async {
+        let client = Client::new();
+        let a = get(&client, "/a");
+        let b = get(&client, "/b");
+        let reply_b = bounded(b).await;
+        let reply_a = bounded(a).await;
+        assert_eq!(
+            client.sent(),
+            ["GET /b", "GET /a"],
+            "a was built before b, but b was awaited first, so b's request should go out first"
+        );
+        assert_eq!(
+            [reply_b.as_str(), reply_a.as_str()],
+            ["reply #1 to GET /b", "reply #2 to GET /a"],
+            "request numbers should follow the order in which the futures ran"
+        );
+    });
 }
 
 /// Records each step a test takes, followed by the requests the client sent
