@@ -13,9 +13,11 @@ use crate::process::{Finished, run_tests_bounded};
 use crate::workbook::{Exercise, Workbook};
 
 /// Compiling is not bounded by the test time limit: a first build compiles
-/// the dependencies. Trybuild compiles its cases while its test runs, so
-/// the `ui` test gets this longer bound too.
+/// the dependencies.
 const BUILD_LIMIT: Duration = Duration::from_secs(900);
+/// Trybuild compiles its cases (the first time, their dependencies too)
+/// while its test runs, so the `ui` test gets this many times the limit.
+const UI_FACTOR: u32 = 9;
 
 pub enum Outcome {
     Passed {
@@ -56,7 +58,7 @@ impl Checker {
 
     pub fn run(&self, exercise: &Exercise) -> Result<Outcome> {
         // Behaviour tests under the learner's time limit; trybuild checks,
-        // which compile their cases while they run, under the build limit.
+        // which compile their cases while they run, under a longer one.
         let mut behaviour: Vec<String> =
             vec!["test".into(), "--no-fail-fast".into(), "--lib".into()];
         for target in exercise.test_targets.iter().filter(|t| *t != "ui") {
@@ -65,10 +67,20 @@ impl Checker {
         let behaviour: Vec<&str> = behaviour.iter().map(String::as_str).collect();
         let mut runs = vec![self.cargo(exercise, &behaviour, self.limit, "test")?];
         if exercise.has_ui_tests() && !runs[0].timed_out() {
-            runs.push(self.cargo(exercise, &["test", "--test", "ui"], BUILD_LIMIT, "ui")?);
+            runs.push(self.cargo(
+                exercise,
+                &["test", "--test", "ui"],
+                self.limit * UI_FACTOR,
+                "ui",
+            )?);
         }
-        if runs.iter().any(Finished::timed_out) {
-            return Ok(Outcome::TimedOut { limit: self.limit });
+        if let Some(at) = runs.iter().position(Finished::timed_out) {
+            let limit = if at == 0 {
+                self.limit
+            } else {
+                self.limit * UI_FACTOR
+            };
+            return Ok(Outcome::TimedOut { limit });
         }
         let mut failures = Vec::new();
         let mut passed = 0;
