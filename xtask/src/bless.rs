@@ -3,9 +3,9 @@
 //! purpose, and copies the new ones into the exercise. Only expectation
 //! files are written; the learner's code never is.
 
+use crate::process::cargo;
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
@@ -24,7 +24,7 @@ pub fn run(workbook: &Workbook, name: &str) -> Result<()> {
         "Running {}'s tests against its solution, writing expectations...",
         exercise.name
     );
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let status = cargo()
         .args(["test", "-p", &exercise.name, "--no-fail-fast"])
         .current_dir(&copy)
         .env("INSTA_UPDATE", "always")

@@ -26,6 +26,11 @@ impl Finished {
     }
 }
 
+/// A `cargo` command: the cargo that runs this tool, so the pinned toolchain.
+pub fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
 /// The process group of the command running now, for the signal handler.
 static RUNNING_GROUP: AtomicI32 = AtomicI32::new(0);
 /// Set to stop the running command early (the watch view's quit key).

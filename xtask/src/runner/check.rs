@@ -3,13 +3,12 @@
 //! messages, or done.
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::Duration;
 
 use anyhow::Result;
 
 use crate::cargo_test;
-use crate::process::{Finished, run_tests_bounded};
+use crate::process::{Finished, cargo, run_tests_bounded};
 use crate::workbook::{Exercise, Workbook};
 
 /// Compiling is not bounded by the test time limit: a first build compiles
@@ -120,7 +119,7 @@ impl Checker {
         limit: Duration,
         log: &str,
     ) -> Result<Finished> {
-        let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        let mut command = cargo();
         command
             .args(args)
             .args(["-p", &exercise.name])

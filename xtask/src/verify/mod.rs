@@ -21,7 +21,7 @@ use anyhow::{Result, bail};
 
 use self::report::{Report, none_or};
 use crate::book;
-use crate::process::{Finished, run_bounded};
+use crate::process::{Finished, cargo, run_bounded};
 use crate::workbook::{Exercise, Workbook};
 
 #[derive(clap::Args)]
@@ -129,7 +129,7 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     }
 
     if !copy.tool_packages.is_empty() {
-        let tools = with_packages(&[], &copy.tool_packages);
+        let tools = with_packages(&[], copy.tool_packages.iter().map(String::as_str));
         report.check(
             &format!(
                 "the tools' own tests pass ({})",
@@ -153,8 +153,7 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
         });
     }
     report.check("clippy -D warnings: the solutions and their tests", || {
-        let names: Vec<String> = copy.exercises.iter().map(|e| e.name.clone()).collect();
-        let exercises = with_packages(&[], &names);
+        let exercises = with_packages(&[], copy.exercises.iter().map(|e| e.name.as_str()));
         let args = [
             &["clippy", "--all-targets"][..],
             &exercises,
@@ -169,8 +168,8 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
             verifier.succeeds(&verifier.original, FMT_CHECK, "fmt-starters")?;
             // The solutions, but not the generated snippet crate: a page may
             // lay out a fragment for reading rather than for rustfmt.
-            let names: Vec<String> = copy.exercises.iter().map(|e| e.name.clone()).collect();
-            let args = [&with_packages(&["fmt"], &names)[..], &FMT_CHECK[2..]].concat();
+            let names = copy.exercises.iter().map(|e| e.name.as_str());
+            let args = [&with_packages(&["fmt"], names)[..], &FMT_CHECK[2..]].concat();
             verifier.succeeds(&verifier.scratch, &args, "fmt-solutions")
         },
     );
@@ -207,10 +206,10 @@ fn select<'a>(workbook: &'a Workbook, names: &[String]) -> Result<Vec<&'a Exerci
 }
 
 /// `-p name` for each name, after `args`.
-fn with_packages<'a>(args: &[&'a str], names: &'a [String]) -> Vec<&'a str> {
+fn with_packages<'a>(args: &[&'a str], names: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let mut all = args.to_vec();
     for name in names {
-        all.extend(["-p", name.as_str()]);
+        all.extend(["-p", name]);
     }
     all
 }
@@ -225,7 +224,7 @@ impl Verifier {
     /// A cargo command that accepts nothing silently: CI mode for trybuild
     /// and insta.
     fn cargo(&self, place: &Place, args: &[&str]) -> Command {
-        let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        let mut command = cargo();
         command
             .args(args)
             .current_dir(&place.dir)
@@ -271,8 +270,8 @@ impl Verifier {
     /// work; the checks that follow then only run. Failures are reported by
     /// those checks, so the result is ignored here.
     fn prebuild(&self, exercises: &[&Exercise], phase: &str) -> Result<()> {
-        let names: Vec<String> = exercises.iter().map(|e| e.name.clone()).collect();
-        let args = with_packages(&["build", "--tests", "--keep-going"], &names);
+        let names = exercises.iter().map(|e| e.name.as_str());
+        let args = with_packages(&["build", "--tests", "--keep-going"], names);
         println!("      (building the {phase})");
         self.bounded(&self.scratch, &args, &format!("build-{phase}"), BUILD_LIMIT)
             .map_err(anyhow::Error::msg)?;
