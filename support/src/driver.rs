@@ -143,25 +143,7 @@ impl Driver {
     /// waking its waker, or is still pending after `limits.max_polls` polls.
     #[track_caller]
     pub fn run<F: Future>(&mut self, future: F, limits: Limits) -> F::Output {
-        let mut future = pin!(future);
-        loop {
-            let wakes_before = self.wakes();
-            if let Poll::Ready(output) = self.poll(future.as_mut()) {
-                return output;
-            }
-            let n = self.polls;
-            let name = &self.name;
-            let hint = &self.not_woken_hint;
-            assert!(
-                self.wakes() > wakes_before,
-                "`{name}` returned Poll::Pending on poll {n} without arranging a wake-up, \
-                 so an executor would never poll it again (it hangs).\n{hint}"
-            );
-            assert!(
-                n < limits.max_polls,
-                "`{name}` is still Pending after {n} polls; expected it to finish long before that."
-            );
-        }
+        self.drive(future, limits, None)
     }
 
     /// Polls `future` until it is ready, sleeping between polls until its
@@ -178,6 +160,14 @@ impl Driver {
         limit: Duration,
         limits: Limits,
     ) -> F::Output {
+        self.drive(future, limits, Some(limit))
+    }
+
+    /// The executor loop of [`Driver::run`] (`wait` is `None`: a wake-up
+    /// must have happened by the time `poll` returns) and of
+    /// [`Driver::run_blocking`] (it may come within `wait`).
+    #[track_caller]
+    fn drive<F: Future>(&mut self, future: F, limits: Limits, wait: Option<Duration>) -> F::Output {
         let mut future = pin!(future);
         loop {
             let wakes_before = self.wakes();
@@ -186,22 +176,38 @@ impl Driver {
             }
             let n = self.polls;
             let name = &self.name;
-            let deadline = Instant::now() + limit;
-            while self.wakes() == wakes_before {
-                let now = Instant::now();
-                assert!(
-                    now < deadline,
-                    "`{name}` returned Poll::Pending on poll {n} and was not woken within {limit:?}, \
-                     so an executor would never poll it again (it hangs).\n\
-                     Likely causes: the waker was never stored or called, an old waker was \
-                     woken instead of the one from the latest poll, or the wake-up was lost \
-                     between checking and registering."
-                );
-                thread::park_timeout(deadline - now);
+            match wait {
+                None => {
+                    let hint = &self.not_woken_hint;
+                    assert!(
+                        self.wakes() > wakes_before,
+                        "`{name}` returned Poll::Pending on poll {n} without arranging a wake-up, \
+                         so an executor would never poll it again (it hangs).\n{hint}"
+                    );
+                }
+                Some(limit) => {
+                    let deadline = Instant::now() + limit;
+                    while self.wakes() == wakes_before {
+                        let now = Instant::now();
+                        assert!(
+                            now < deadline,
+                            "`{name}` returned Poll::Pending on poll {n} and was not woken within {limit:?}, \
+                             so an executor would never poll it again (it hangs).\n\
+                             Likely causes: the waker was never stored or called, an old waker was \
+                             woken instead of the one from the latest poll, or the wake-up was lost \
+                             between checking and registering."
+                        );
+                        thread::park_timeout(deadline - now);
+                    }
+                }
             }
+            let why = match wait {
+                None => "expected it to finish long before that.",
+                Some(_) => "it is woken far more often than it can make progress.",
+            };
             assert!(
                 n < limits.max_polls,
-                "`{name}` is still Pending after {n} polls; it is woken far more often than it can make progress."
+                "`{name}` is still Pending after {n} polls; {why}"
             );
         }
     }
