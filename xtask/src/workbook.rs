@@ -25,6 +25,9 @@ struct Metadata {
     fails: Fails,
     starter_fails_with: String,
     minutes: u32,
+    /// The files the learner edits, relative to the crate: what `reset`
+    /// restores and what a solution may replace.
+    edits: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -37,6 +40,8 @@ pub struct Exercise {
     pub fails: Fails,
     pub starter_fails_with: String,
     pub minutes: u32,
+    /// The files the learner edits, relative to the crate (`src/lib.rs`).
+    pub edits: Vec<PathBuf>,
     /// The names of its integration test targets (`tests/*.rs`).
     pub test_targets: Vec<String>,
 }
@@ -55,6 +60,12 @@ impl Exercise {
     /// The solved files, relative to the workbook root.
     pub fn solution_dir(&self) -> PathBuf {
         Path::new("solutions").join(&self.slug)
+    }
+
+    /// The hints, `hints/1.md`, `hints/2.md`, ..., relative to the workbook
+    /// root: out of the README, so that reading it does not reveal them.
+    pub fn hints_dir(&self) -> PathBuf {
+        self.dir().join("hints")
     }
 
     /// The book page, relative to the book's `src/`.
@@ -122,6 +133,7 @@ impl Workbook {
                 fails: meta.fails,
                 starter_fails_with: meta.starter_fails_with,
                 minutes: meta.minutes,
+                edits: meta.edits.iter().map(PathBuf::from).collect(),
                 test_targets: package
                     .targets
                     .iter()

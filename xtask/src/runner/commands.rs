@@ -12,7 +12,6 @@ use super::check::{Checker, Outcome, render};
 use super::hints::hints;
 use super::progress::{Loaded, Progress};
 use super::{page_url, pick};
-use crate::verify::scratch::files_under;
 use crate::workbook::{Exercise, Workbook};
 
 /// The default port of `start` and `serve`, for links to pages.
@@ -125,7 +124,7 @@ pub fn reset(workbook: &Workbook, name: &str) -> Result<()> {
 /// Returns the backup directory.
 pub fn reset_exercise(workbook: &Workbook, exercise: &Exercise) -> Result<PathBuf> {
     let root = &workbook.root;
-    let files = learner_files(root, exercise)?;
+    let files = learner_files(exercise);
     let mut starters = Vec::new();
     for file in &files {
         starters.push((file, git_show_head(root, file)?));
@@ -152,25 +151,10 @@ pub fn reset_exercise(workbook: &Workbook, exercise: &Exercise) -> Result<PathBu
     Ok(backup)
 }
 
-/// The files the learner edits: those the solution replaces, relative to
-/// the workbook root.
-fn learner_files(root: &Path, exercise: &Exercise) -> Result<Vec<PathBuf>> {
-    let solution = root.join(exercise.solution_dir());
-    let files: Vec<PathBuf> = files_under(&solution)?
-        .iter()
-        .map(|f| {
-            exercise
-                .dir()
-                .join(f.strip_prefix(&solution).expect("listed under it"))
-        })
-        .collect();
-    if files.is_empty() {
-        bail!(
-            "{} has no solution files, so its learner-edited files are unknown",
-            exercise.name
-        );
-    }
-    Ok(files)
+/// The files the learner edits, from the exercise's metadata, relative to
+/// the workbook root. A student copy without `solutions/` has them too.
+fn learner_files(exercise: &Exercise) -> Vec<PathBuf> {
+    exercise.edits.iter().map(|f| exercise.dir().join(f)).collect()
 }
 
 /// The file as committed: the starter, as shipped.
@@ -210,7 +194,16 @@ pub fn solution(workbook: &Workbook, name: &str, force: bool, diff: bool) -> Res
             exercise.name
         );
     }
-    for file in learner_files(&workbook.root, exercise)? {
+    if !workbook.root.join(exercise.solution_dir()).is_dir() {
+        eprintln!(
+            "This copy of the workbook has no solutions: {} is not in it. Ask your \
+             instructor, or take a hint with `cargo xtask hint {}`.",
+            exercise.solution_dir().display(),
+            exercise.name
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    for file in learner_files(exercise) {
         let relative = file
             .strip_prefix(exercise.dir())
             .expect("under the exercise");

@@ -35,6 +35,18 @@ pub fn exercise_problems(workbook: &Workbook, exercise: &Exercise) -> Vec<String
             exercise.page().display()
         ));
     }
+    for edit in &exercise.edits {
+        let shown = exercise.dir().join(edit);
+        let editable = edit.starts_with("src") || edit.starts_with("tests/ui");
+        if !editable || edit.extension().is_some_and(|e| e == "stderr") {
+            problems.push(format!(
+                "{} is listed in `edits` but is a test or snapshot: tests are the same for starter and solution",
+                shown.display()
+            ));
+        } else if !root.join(&shown).is_file() {
+            problems.push(format!("{} is listed in `edits` but missing", shown.display()));
+        }
+    }
     problems.extend(readme_problems(root, exercise));
     problems.extend(solution_problems(root, exercise));
     problems
@@ -60,11 +72,18 @@ fn readme_problems(root: &Path, exercise: &Exercise) -> Vec<String> {
             exercise.command()
         ));
     }
-    let hints = readme.matches("<summary>Hint").count();
+    if readme.contains("<summary>Hint") {
+        problems.push(format!(
+            "{} shows hints: they belong in {}/N.md, where reading the README does not reveal them",
+            readme_rel.display(),
+            exercise.hints_dir().display()
+        ));
+    }
+    let hints = crate::runner::hints::hints(root, exercise).len();
     if !(2..=3).contains(&hints) {
         problems.push(format!(
-            "{} has {hints} hints; give two or three",
-            readme_rel.display()
+            "{} has {hints} hints; give two or three (1.md, 2.md, ...)",
+            exercise.hints_dir().display()
         ));
     }
     problems
@@ -85,11 +104,11 @@ fn solution_problems(root: &Path, exercise: &Exercise) -> Vec<String> {
     for file in files {
         let relative = file.strip_prefix(&solution_dir).expect("listed under it");
         let shown = exercise.solution_dir().join(relative);
-        let learner_edited = relative.starts_with("src") || relative.starts_with("tests/ui");
+        let learner_edited = exercise.edits.iter().any(|e| e == relative);
         let starter = root.join(exercise.dir()).join(relative);
         if !learner_edited || relative.extension().is_some_and(|e| e == "stderr") {
             problems.push(format!(
-                "{} is not a learner-edited file: the tests must be the same for starter and solution",
+                "{} is not a learner-edited file (`edits` in its Cargo.toml): the tests must be the same for starter and solution",
                 shown.display()
             ));
         } else if !starter.exists() {
