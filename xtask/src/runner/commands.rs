@@ -154,7 +154,11 @@ pub fn reset_exercise(workbook: &Workbook, exercise: &Exercise) -> Result<PathBu
 /// The files the learner edits, from the exercise's metadata, relative to
 /// the workbook root. A student copy without `solutions/` has them too.
 fn learner_files(exercise: &Exercise) -> Vec<PathBuf> {
-    exercise.edits.iter().map(|f| exercise.dir().join(f)).collect()
+    exercise
+        .edits
+        .iter()
+        .map(|f| exercise.dir().join(f))
+        .collect()
 }
 
 /// The file as committed: the starter, as shipped.

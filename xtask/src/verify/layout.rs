@@ -44,7 +44,10 @@ pub fn exercise_problems(workbook: &Workbook, exercise: &Exercise) -> Vec<String
                 shown.display()
             ));
         } else if !root.join(&shown).is_file() {
-            problems.push(format!("{} is listed in `edits` but missing", shown.display()));
+            problems.push(format!(
+                "{} is listed in `edits` but missing",
+                shown.display()
+            ));
         }
     }
     problems.extend(readme_problems(root, exercise));
