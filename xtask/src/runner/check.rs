@@ -2,7 +2,8 @@
 //! compact result: the first compile error, or the failing tests with their
 //! messages, or done.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -37,6 +38,65 @@ pub enum Outcome {
 pub struct Failure {
     pub name: String,
     pub message: String,
+    /// Where the test is declared, for a stable, meaningful order.
+    rank: Rank,
+}
+
+/// A failing test's place: its target (unit tests, then `tests/*.rs` in
+/// the order cargo lists them, trybuild checks last), then the byte offset
+/// of its `fn` in that file. Tests not found in their file come last.
+type Rank = (usize, usize);
+
+/// Finds where tests are declared in an exercise's test files, reading
+/// each file once.
+struct DeclarationOrder {
+    dir: PathBuf,
+    /// Target file (relative to the crate), in display order.
+    targets: Vec<String>,
+    sources: HashMap<String, String>,
+}
+
+impl DeclarationOrder {
+    fn new(dir: &Path, test_targets: &[String]) -> Self {
+        let mut targets = vec!["src/lib.rs".to_owned()];
+        let mut integration: Vec<String> = test_targets
+            .iter()
+            .filter(|t| *t != "ui")
+            .map(|t| format!("tests/{t}.rs"))
+            .collect();
+        integration.sort();
+        targets.extend(integration);
+        targets.push("tests/ui.rs".to_owned());
+        Self {
+            dir: dir.to_path_buf(),
+            targets,
+            sources: HashMap::new(),
+        }
+    }
+
+    /// `target` as cargo prints it (`tests/countdown.rs`,
+    /// `unittests src/lib.rs`), `name` as libtest does (`tests::wakes`).
+    fn rank(&mut self, target: &str, name: &str) -> Rank {
+        let file = target.strip_prefix("unittests ").unwrap_or(target);
+        let Some(index) = self.targets.iter().position(|t| t == file) else {
+            return (self.targets.len(), usize::MAX);
+        };
+        let source = self
+            .sources
+            .entry(file.to_owned())
+            .or_insert_with(|| std::fs::read_to_string(self.dir.join(file)).unwrap_or_default());
+        let short = name.rsplit("::").next().unwrap_or(name);
+        (index, declared_at(source, short).unwrap_or(usize::MAX))
+    }
+}
+
+/// The byte offset of `fn name` (followed by `(` or `<`) in `source`.
+fn declared_at(source: &str, name: &str) -> Option<usize> {
+    let needle = format!("fn {name}");
+    source.match_indices(&needle).find_map(|(at, _)| {
+        let next = source[at + needle.len()..].trim_start().chars().next();
+        matches!(next, Some('(' | '<')).then_some(at)
+    })
 }
 
 /// How a learner's checks run.
@@ -83,6 +143,8 @@ impl Checker {
         }
         let mut failures = Vec::new();
         let mut passed = 0;
+        let crate_dir = self.root.join(exercise.dir());
+        let mut order = DeclarationOrder::new(&crate_dir, &exercise.test_targets);
         for run in &runs {
             let parsed = cargo_test::parse(&run.output);
             if !parsed.compiled && run.success != Some(true) {
@@ -96,15 +158,19 @@ impl Checker {
                 } else {
                     failure_message(&run.output, &failed.name)
                 };
+                let rank = order.rank(&failed.target, &failed.name);
                 failures.push(Failure {
                     name: failed.name,
                     message,
+                    rank,
                 });
             }
         }
-        // libtest reports failures in completion order; a stable order keeps
-        // the watch view from jumping between runs.
-        failures.sort_by(|a, b| a.name.cmp(&b.name));
+        // libtest reports failures in completion order, which changes from
+        // run to run. Show them in the order they are declared instead:
+        // authors put the most basic test first, so the first failure shown
+        // is the most telling one, and the view does not jump between runs.
+        failures.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.name.cmp(&b.name)));
         Ok(if failures.is_empty() {
             Outcome::Passed { tests: passed }
         } else {
@@ -306,6 +372,48 @@ mod tests {
         assert_eq!(
             trybuild_report(output),
             "tests/ui/b.rs ... error\n  error[E0728]: `await` is only allowed\n   --> tests/ui/b.rs:9:45"
+        );
+    }
+
+    #[test]
+    fn failures_are_ranked_by_where_they_are_declared() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("tests")).expect("tests dir");
+        std::fs::write(
+            dir.path().join("tests/b.rs"),
+            "#[test]\nfn zero_first() {}\n#[test]\nfn a_later() {}\nfn a_later_helper() {}\n",
+        )
+        .expect("write");
+        std::fs::write(dir.path().join("tests/a.rs"), "#[test]\nfn z() {}\n").expect("write");
+        std::fs::create_dir_all(dir.path().join("src")).expect("src dir");
+        std::fs::write(
+            dir.path().join("src/lib.rs"),
+            "mod tests { #[test] fn inner() {} }",
+        )
+        .expect("write");
+        let targets = ["ui".to_owned(), "b".to_owned(), "a".to_owned()];
+        let mut order = DeclarationOrder::new(dir.path(), &targets);
+        let mut names = [
+            ("tests/ui.rs", "ui"),
+            ("tests/b.rs", "a_later"),
+            ("tests/b.rs", "zero_first"),
+            ("tests/b.rs", "made_by_a_macro"),
+            ("tests/a.rs", "z"),
+            ("unittests src/lib.rs", "tests::inner"),
+        ];
+        names.sort_by_key(|(target, name)| order.rank(target, name));
+        let names: Vec<&str> = names.iter().map(|(_, name)| *name).collect();
+        assert_eq!(
+            names,
+            [
+                "tests::inner",
+                "z",
+                "zero_first",
+                "a_later",
+                "made_by_a_macro",
+                "ui"
+            ],
+            "unit tests, then test files by name, each in declaration order; unknown last"
         );
     }
 
