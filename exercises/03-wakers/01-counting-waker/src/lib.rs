@@ -45,14 +45,15 @@ impl WakeCounter {
 // ANCHOR: wake
 impl Wake for WakeCounter {
     fn wake(self: Arc<Self>) {
-        // TODO: count one wake-up in `by_value`. Other threads may be
-        // counting at the same moment: add with one atomic operation.
+        // TODO: count this wake-up in `by_value`, exactly once, even when
+        // other wakers of this counter are woken on other threads at the
+        // same moment.
         let _ = self;
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        // TODO: count one wake-up in `by_ref`. Without this method, the
-        // trait's default would clone the Arc and call `wake`.
+        // TODO: count this wake-up in `by_ref`, exactly once, and nowhere
+        // else.
         let _ = self;
     }
 }
@@ -62,7 +63,8 @@ impl Wake for WakeCounter {
 /// The waker shares the counter: it holds one reference to it, which is
 /// released when the waker is dropped or used up by `wake()`.
 pub fn waker_for(counter: &Arc<WakeCounter>) -> Waker {
-    // TODO: turn a reference to this very counter into a `Waker`.
+    // TODO: a waker that counts into this very counter (not a copy of it)
+    // and holds one reference to it.
     let _ = counter;
     Waker::noop().clone()
 }

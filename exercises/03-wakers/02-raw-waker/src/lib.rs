@@ -31,10 +31,9 @@ impl Counter {
 /// A waker whose wake-ups are counted in `counter`. It owns one reference
 /// to the counter for as long as it lives.
 pub fn counter_waker(counter: &Arc<Counter>) -> Waker {
-    // TODO: `Arc::as_ptr` only borrows: this waker owns no reference, and the
-    // counter could be freed while the waker still points to it. Hand the
-    // waker a reference of its own (a clone of `counter`, turned into a raw
-    // pointer with `Arc::into_raw`).
+    // TODO: the waker must own one reference to `counter` of its own, for
+    // as long as it lives. This pointer owns none: the counter could be
+    // freed while the waker still points to it.
     let data = Arc::as_ptr(counter).cast::<()>();
     // SAFETY: for now, no function in VTABLE reads `data`. Once they do, this
     // waker must own the reference they expect.
@@ -46,28 +45,28 @@ static VTABLE: RawWakerVTable =
 
 /// Makes a second waker: it needs a reference of its own.
 unsafe fn clone_waker(data: *const ()) -> RawWaker {
-    // TODO: add one reference for the new waker
-    // (`Arc::increment_strong_count`).
+    // TODO: the new waker owns one reference of its own; the waker being
+    // cloned keeps its own.
     RawWaker::new(data, &VTABLE)
 }
 
 /// Wakes and uses up the waker: its reference is released.
 unsafe fn wake_waker(data: *const ()) {
-    // TODO: take the waker's reference back (`Arc::from_raw`), count the
-    // wake-up, and let that Arc drop.
+    // TODO: count one wake-up. This waker is used up: the reference it
+    // owned is released, exactly once.
     let _ = data;
 }
 
 /// Wakes without using up the waker: its reference stays where it is.
 unsafe fn wake_by_ref_waker(data: *const ()) {
-    // TODO: count the wake-up, but release nothing: the waker keeps its
-    // reference (`ManuallyDrop` around an `Arc::from_raw`).
+    // TODO: count one wake-up. The waker lives on: it keeps its reference,
+    // and nothing is added or released.
     let _ = data;
 }
 
 /// Drops a waker that was not used up by `wake`: its reference is released.
 unsafe fn drop_waker(data: *const ()) {
-    // TODO: release the waker's reference (`Arc::decrement_strong_count`).
+    // TODO: the reference this waker owned is released.
     let _ = data;
 }
 // ANCHOR_END: todo

@@ -103,15 +103,16 @@ fn a_new_waker_owns_one_reference_and_drop_releases_it() {
             "counter_waker(&counter)",
             1,
             "the waker must own exactly one reference of its own, or the counter could be \
-             freed while the waker still points to it: build the data pointer with \
-             Arc::into_raw(Arc::clone(counter)) (Arc::as_ptr takes no reference).",
+             freed while the waker still points to it: its data pointer must carry a \
+             reference that nobody else will release (a pointer from Arc::as_ptr carries \
+             none; the caller's own reference is not the waker's to take).",
         );
         drop(waker);
         c.expect_refs(
             "drop(waker)",
             0,
             "the vtable's drop function must release the reference that the dropped waker \
-             owned (Arc::decrement_strong_count, or Arc::from_raw and let it drop).",
+             owned, exactly once.",
         );
         c.expect_wakes("creating and dropping a waker", 0);
     });
@@ -124,8 +125,8 @@ fn clone_adds_a_reference() {
         let waker = c.waker();
         c.expect_refs("counter_waker(&counter)", 1, "");
         let second = waker.clone();
-        let clone_fix = "clone must add exactly one reference for the new waker \
-                         (Arc::increment_strong_count) and return a RawWaker that owns it.";
+        let clone_fix = "clone must add exactly one reference for the new waker and \
+                         return a RawWaker that owns it; the waker being cloned keeps its own.";
         c.expect_refs("let second = waker.clone()", 2, clone_fix);
         let more: Vec<Waker> = (0..3).map(|_| second.clone()).collect();
         c.expect_refs("3 more clones", 5, clone_fix);
@@ -152,7 +153,8 @@ fn wake_by_ref_counts_and_keeps_the_reference() {
         let waker = c.waker();
         c.expect_refs("counter_waker(&counter)", 1, "");
         let keep = "wake_by_ref only borrows the waker: it must not release its reference \
-                    (wrap the Arc from Arc::from_raw in ManuallyDrop), nor add one.";
+                    (an Arc rebuilt from the pointer releases one when it goes out of \
+                    scope), nor add one.";
         waker.wake_by_ref();
         c.expect_refs("waker.wake_by_ref()", 1, keep);
         c.expect_wakes("waker.wake_by_ref()", 1);
@@ -176,8 +178,8 @@ fn wake_counts_and_releases_the_reference() {
         let second = waker.clone();
         c.expect_refs("counter_waker(&counter) and one clone", 2, "");
         let release = "wake uses up the waker: it must release the reference the waker \
-                       owned, exactly once (Arc::from_raw, then let the Arc drop). \
-                       The waker's drop function is not called after wake.";
+                       owned, exactly once. The waker's drop function is not called \
+                       after wake, so wake must release it itself.";
         second.wake();
         c.expect_refs("second.wake()", 1, release);
         c.expect_wakes("second.wake()", 1);
@@ -276,17 +278,30 @@ fn tokio_keeps_a_clone_and_releases_it() {
             2,
             "clone must add exactly one reference for the new waker",
         );
+        // tokio's `send` wakes the stored clone with `wake_by_ref` and keeps
+        // it until the channel is dropped.
         thread::spawn(move || tx.send(7).expect("the receiver is alive"))
             .join()
             .expect("the sending thread panicked");
         c.expect_wakes("sending on the channel from another thread", 1);
+        c.expect_refs(
+            "tokio's send, which wakes its stored clone with wake_by_ref and keeps it",
+            2,
+            "wake_by_ref only borrows the waker: it must not release the reference that \
+             tokio's clone still owns.",
+        );
         assert_eq!(Pin::new(&mut rx).poll(&mut cx), Poll::Ready(Ok(7)));
-        drop(waker);
         drop(rx);
         c.expect_refs(
-            "the channel and the waker are gone",
+            "dropping the channel, which drops tokio's clone of the waker",
+            1,
+            "drop must release the reference that tokio's clone owned.",
+        );
+        drop(waker);
+        c.expect_refs(
+            "dropping the last waker",
             0,
-            "every waker, including tokio's clone, must release its reference when dropped",
+            "drop must release the reference that the waker owned.",
         );
     });
 }
