@@ -19,7 +19,7 @@ use crate::workbook::Workbook;
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "The async Rust workbook's tool")]
 struct Cli {
-    /// The workbook to work on (default: the one this tool belongs to).
+    /// The workbook to work on (default: the one the current directory is in).
     #[arg(long, global = true, value_name = "DIR")]
     root: Option<std::path::PathBuf>,
     #[command(subcommand)]
@@ -114,14 +114,20 @@ fn run(root: Option<std::path::PathBuf>, command: Command) -> anyhow::Result<Exi
     let workbook = Workbook::load(&root)?;
     match command {
         Command::Book => book::run(&workbook)?,
-        Command::Serve { port } => serve::run(&workbook, port)?,
+        Command::Serve { port } => {
+            runner::pages::record_server(&workbook.root, port);
+            serve::run(&workbook, port)?;
+        }
         Command::Start { port, limit, poll } => {
             let options = runner::watch::Options {
                 port,
                 limit: limit.duration(),
                 poll,
             };
-            return runner::watch::start(&workbook, &options);
+            runner::pages::record_server(&workbook.root, port);
+            let result = runner::watch::start(&workbook, &options);
+            runner::pages::forget_server(&workbook.root);
+            return result;
         }
         Command::Status => runner::commands::status(&workbook)?,
         Command::Check { name, limit } => {

@@ -2,6 +2,7 @@
 //! `[package.metadata.workbook]` in each exercise's `Cargo.toml`.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
@@ -160,13 +161,30 @@ impl Workbook {
         })
     }
 
-    /// The workbook this tool belongs to: the parent of `xtask/`.
+    /// The workbook to work on, found at run time: the nearest directory at
+    /// or above the current one that is a workbook (what `cargo xtask` was
+    /// typed in), else the parent of the `xtask/` that `cargo run` names in
+    /// `CARGO_MANIFEST_DIR`. Never a path compiled into the binary: the
+    /// folder may have moved since the build, and a target directory shared
+    /// between two checkouts runs one binary for both.
     pub fn locate() -> Result<PathBuf> {
-        let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-        Ok(here
-            .parent()
-            .context("xtask lives in the workbook root")?
-            .to_path_buf())
+        let cwd = std::env::current_dir().context("read the current directory")?;
+        if let Some(root) = cwd.ancestors().find(|dir| is_workbook(dir)) {
+            return Ok(root.to_path_buf());
+        }
+        let from_cargo = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .and_then(|xtask| Some(xtask.parent()?.to_path_buf()))
+            .filter(|root| is_workbook(root));
+        match from_cargo {
+            Some(root) => Ok(root),
+            None => bail!(
+                "{} is not inside the workbook: no folder at or above it has a Cargo.toml \
+                 with [workspace], an xtask/ and an exercises/ folder. Run `cargo xtask` \
+                 from inside the workbook, or pass --root DIR",
+                cwd.display()
+            ),
+        }
     }
 
     pub fn find(&self, name: &str) -> Option<&Exercise> {
@@ -180,4 +198,44 @@ impl Workbook {
     pub fn book_src(&self) -> PathBuf {
         self.book_dir().join("src")
     }
+
+    /// A file as committed in git's `HEAD` (relative to the root): a
+    /// learner-edited file as shipped. `None` when `HEAD` has no such file;
+    /// an error when git cannot be asked (no git, or not a git checkout).
+    pub fn committed(&self, file: &Path) -> Result<Option<Vec<u8>>> {
+        // `./` makes the path relative to the root, even when the workbook is a
+        // folder inside a larger repository.
+        let spec = format!("HEAD:./{}", file.to_string_lossy().replace('\\', "/"));
+        let output = Command::new("git")
+            .args(["cat-file", "blob", &spec])
+            .current_dir(&self.root)
+            .output()
+            .context("run git")?;
+        if output.status.success() {
+            return Ok(Some(output.stdout));
+        }
+        let known = Command::new("git")
+            .args(["rev-parse", "--verify", "--quiet", "HEAD"])
+            .current_dir(&self.root)
+            .output()
+            .context("run git")?;
+        if known.status.success() {
+            Ok(None)
+        } else {
+            bail!(
+                "{} is not a git checkout with a commit, so the files as shipped are unknown: {}",
+                self.root.display(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            )
+        }
+    }
+}
+
+/// Whether `dir` is a workbook's root: a Cargo workspace with the tool and
+/// the exercises beside it.
+pub fn is_workbook(dir: &Path) -> bool {
+    dir.join("xtask").is_dir()
+        && dir.join("exercises").is_dir()
+        && std::fs::read_to_string(dir.join("Cargo.toml"))
+            .is_ok_and(|text| text.lines().any(|l| l.trim() == "[workspace]"))
 }

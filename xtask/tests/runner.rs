@@ -4,6 +4,8 @@
 mod common;
 
 use std::fs;
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::Fixture;
@@ -239,4 +241,257 @@ fn the_solution_stays_hidden_until_solved_unless_forced() {
         ok && !output.contains("warning") && output.contains("Why this works"),
         "{output}"
     );
+}
+
+/// Adds a third exercise, `triple`, after `double`.
+fn add_triple(fixture: &Fixture) {
+    let dir = "exercises/01-basics/03-triple";
+    fixture.write(
+        &format!("{dir}/Cargo.toml"),
+        &fixture
+            .read("exercises/01-basics/02-double/Cargo.toml")
+            .replace("double", "triple")
+            .replace("Double", "Triple"),
+    );
+    fixture.write(
+        &format!("{dir}/src/lib.rs"),
+        "pub fn triple(x: u32) -> u32 {\n    x\n}\n",
+    );
+    fixture.write(
+        &format!("{dir}/tests/triple.rs"),
+        "#[test]\nfn triples() {\n    assert_eq!(triple::triple(2), 6, \"triple(2) should be 6\");\n}\n",
+    );
+}
+
+fn current_in_progress_file(fixture: &Fixture) -> String {
+    let text = progress(fixture);
+    let json: serde_json::Value = serde_json::from_str(&text).expect("progress is JSON");
+    json["current"].as_str().unwrap_or("(none)").to_owned()
+}
+
+#[test]
+fn after_a_pass_next_is_the_exercise_after_it_and_status_agrees() {
+    let fixture = Fixture::new();
+    add_triple(&fixture);
+    // `add` stays unsolved: the learner skipped it.
+    fixture.write(
+        "exercises/01-basics/02-double/src/lib.rs",
+        &fixture.read("solutions/01-basics/02-double/src/lib.rs"),
+    );
+    let (ok, output) = fixture.xtask(&["check", "double"]);
+    assert!(ok, "{output}");
+    assert!(
+        output.contains("Next: triple (exercises/01-basics/03-triple/)"),
+        "after double comes triple, not the first unsolved (add):\n{output}"
+    );
+    assert_eq!(current_in_progress_file(&fixture), "triple");
+    let (_, status) = fixture.xtask(&["status"]);
+    assert!(
+        status.contains("Current exercise: triple"),
+        "status must agree with the progress file:\n{status}"
+    );
+
+    // After the last exercise, the first unsolved one comes next.
+    fixture.write(
+        "exercises/01-basics/03-triple/src/lib.rs",
+        "pub fn triple(x: u32) -> u32 {\n    x * 3\n}\n",
+    );
+    let (ok, output) = fixture.xtask(&["check", "triple"]);
+    assert!(ok, "{output}");
+    assert!(output.contains("Next: add"), "it wraps around:\n{output}");
+    assert_eq!(current_in_progress_file(&fixture), "add");
+    let (_, status) = fixture.xtask(&["status"]);
+    assert!(status.contains("Current exercise: add"), "{status}");
+    assert!(status.contains("Progress: 2/3 done"), "{status}");
+}
+
+#[test]
+fn a_chosen_exercise_that_got_solved_hands_over_to_the_one_after_it() {
+    let fixture = Fixture::new();
+    add_triple(&fixture);
+    // A progress file of an older runner: double chosen, then solved.
+    fixture.write(
+        ".workbook/progress.json",
+        r#"{"done": {"double": 1}, "hints": {}, "current": "double"}"#,
+    );
+    let (_, status) = fixture.xtask(&["status"]);
+    assert!(status.contains("Current exercise: triple"), "{status}");
+}
+
+#[test]
+fn pages_are_named_by_their_file_when_no_server_runs() {
+    let fixture = Fixture::new();
+    let (_, status) = fixture.xtask(&["status"]);
+    assert!(
+        status.contains("page:    book/src/01-basics/01-add.md"),
+        "{status}"
+    );
+    assert!(!status.contains("http://"), "no server runs:\n{status}");
+    fixture.write(ADD, &fixture.read(ADD_SOLUTION));
+    let (ok, output) = fixture.xtask(&["check", "add"]);
+    assert!(ok, "{output}");
+    assert!(
+        output.contains("Read its page first: book/src/01-basics/02-double.md"),
+        "{output}"
+    );
+    assert!(!output.contains("http://"), "no server runs:\n{output}");
+    // A server that was recorded but is gone (stopped with Ctrl-C) is ignored.
+    fixture.write(".workbook/server", "3000 999999999\n");
+    let (_, status) = fixture.xtask(&["status"]);
+    assert!(!status.contains("http://"), "{status}");
+}
+
+#[test]
+fn pages_are_linked_with_the_real_port_while_the_book_is_served() {
+    let fixture = Fixture::new();
+    // Stands in for `cargo xtask serve --port N`: a live process (this
+    // test) listening on the recorded port.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    fixture.write(
+        ".workbook/server",
+        &format!("{port} {}\n", std::process::id()),
+    );
+    let (_, status) = fixture.xtask(&["status"]);
+    assert!(
+        status.contains(&format!(
+            "page:    http://127.0.0.1:{port}/01-basics/01-add.html"
+        )),
+        "{status}"
+    );
+}
+
+/// A copy of the workbook as handed to students: committed, without
+/// `solutions/`.
+fn student_copy() -> Fixture {
+    let fixture = Fixture::new();
+    fs::remove_dir_all(fixture.path("solutions")).expect("remove solutions/");
+    fixture.commit();
+    fixture
+}
+
+#[test]
+fn reset_works_on_a_student_copy_without_solutions() {
+    let fixture = student_copy();
+    let starter = fixture.read(ADD);
+    fixture.write(ADD, "pub fn add(a: u32, b: u32) -> u32 {\n    a * b\n}\n");
+    let (ok, output) = fixture.xtask(&["reset", "add"]);
+    assert!(ok, "{output}");
+    assert!(output.contains("Reset add to its starter."), "{output}");
+    assert_eq!(fixture.read(ADD), starter, "the starter is back");
+}
+
+#[test]
+fn hints_work_on_a_student_copy_and_the_last_does_not_promise_a_solution() {
+    let fixture = student_copy();
+    let (ok, first) = fixture.xtask(&["hint", "add"]);
+    assert!(ok && first.starts_with("Hint 1 of 2 for add:"), "{first}");
+    fixture.xtask(&["hint", "add"]);
+    let (ok, last) = fixture.xtask(&["hint", "add"]);
+    assert!(ok && last.starts_with("No more hints for add"), "{last}");
+    assert!(!last.contains("cargo xtask solution"), "{last}");
+}
+
+#[test]
+fn solution_says_plainly_that_a_student_copy_has_none() {
+    let fixture = student_copy();
+    for args in [&["solution", "add"][..], &["solution", "add", "--force"]] {
+        let (ok, output) = fixture.xtask(args);
+        assert!(!ok, "{output}");
+        assert!(
+            output.contains("This copy of the workbook has no solutions"),
+            "{args:?}:\n{output}"
+        );
+        assert!(!output.contains("stays hidden"), "{output}");
+    }
+    // Even once solved.
+    fixture.write(ADD, "pub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n");
+    assert!(fixture.xtask(&["check", "add"]).0);
+    let (ok, output) = fixture.xtask(&["solution", "add"]);
+    assert!(!ok && output.contains("has no solutions"), "{output}");
+}
+
+/// Runs the xtask binary as `cargo xtask` does: in `cwd`, without
+/// `--root`, with the `CARGO_MANIFEST_DIR` that `cargo run` would set
+/// (`None`: run directly, without cargo).
+fn xtask_in(cwd: &Path, manifest_dir: Option<&Path>, args: &[&str]) -> (bool, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CI")
+        .env_remove("CARGO_MANIFEST_DIR");
+    if let Some(dir) = manifest_dir {
+        command.env("CARGO_MANIFEST_DIR", dir);
+    }
+    let output = command.output().expect("run xtask");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+/// A committed fixture with an `xtask/` folder, as a real checkout has.
+fn checkout() -> Fixture {
+    let fixture = Fixture::new();
+    fixture.write("xtask/README.md", "the workbook's tool\n");
+    fixture.commit();
+    fixture
+}
+
+#[test]
+fn finds_the_workbook_it_runs_in_after_the_folder_moved() {
+    // This binary was built in another folder (the real workbook): it must
+    // work on the workbook it is run in, wherever that is now.
+    let fixture = checkout();
+    let moved = fixture.root.with_file_name("renamed-workbook");
+    fs::rename(&fixture.root, &moved).expect("move the workbook");
+    let inside = moved.join("exercises/01-basics");
+    let (ok, status) = xtask_in(&inside, None, &["status"]);
+    assert!(ok, "{status}");
+    assert!(status.contains("Current exercise: add"), "{status}");
+    fs::write(
+        moved.join(ADD),
+        "pub fn add(a: u32, b: u32) -> u32 {\n    0\n}\n",
+    )
+    .unwrap();
+    let (ok, output) = xtask_in(&moved, Some(&moved.join("xtask")), &["reset", "add"]);
+    assert!(ok, "{output}");
+    assert!(
+        fs::read_to_string(moved.join(ADD))
+            .unwrap()
+            .contains("TODO"),
+        "the moved workbook's starter is back"
+    );
+    fs::rename(&moved, &fixture.root).expect("move it back for cleanup");
+}
+
+#[test]
+fn two_checkouts_sharing_one_build_each_reset_their_own_file() {
+    // With CARGO_TARGET_DIR shared, both checkouts run the same binary.
+    let first = checkout();
+    let second = checkout();
+    let mine = "pub fn add(a: u32, b: u32) -> u32 {\n    a - b // mine\n}\n";
+    first.write(ADD, mine);
+    second.write(ADD, mine);
+    let (ok, output) = xtask_in(&second.root, Some(&second.path("xtask")), &["reset", "add"]);
+    assert!(ok, "{output}");
+    assert!(second.read(ADD).contains("TODO"), "the second is reset");
+    assert_eq!(first.read(ADD), mine, "the first checkout is not touched");
+    let (ok, output) = xtask_in(
+        &first.path("exercises"),
+        Some(&first.path("xtask")),
+        &["reset", "add"],
+    );
+    assert!(ok, "{output}");
+    assert!(first.read(ADD).contains("TODO"), "the first is reset");
+}
+
+#[test]
+fn outside_any_workbook_it_says_where_to_run() {
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let (ok, output) = xtask_in(elsewhere.path(), None, &["status"]);
+    assert!(!ok, "{output}");
+    assert!(output.contains("is not inside the workbook"), "{output}");
+    assert!(output.contains("--root"), "{output}");
 }

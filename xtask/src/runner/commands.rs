@@ -2,20 +2,18 @@
 //! same from a script, in CI or in a terminal.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow};
 
 use super::check::{Checker, Outcome, render};
 use super::hints::hints;
+use super::pages::page_link;
+use super::pick;
 use super::progress::{Loaded, Progress};
-use super::{page_url, pick};
 use crate::workbook::{Exercise, Workbook};
-
-/// The default port of `start` and `serve`, for links to pages.
-pub const DEFAULT_PORT: u16 = 3000;
 
 pub fn load_progress(workbook: &Workbook) -> Progress {
     let (progress, loaded) = Progress::load(&workbook.root);
@@ -38,7 +36,7 @@ pub fn status(workbook: &Workbook) -> Result<()> {
             println!("Current exercise: {} ({})", e.name, e.title);
             println!("  crate:   {}/", e.dir().display());
             println!("  run:     {}  (or cargo xtask check)", e.command());
-            println!("  page:    {}", page_url(e, DEFAULT_PORT));
+            println!("  page:    {}", page_link(workbook, e));
         }
         None => println!("Every exercise is done."),
     }
@@ -60,13 +58,14 @@ pub fn check(workbook: &Workbook, name: Option<&str>, limit: Duration) -> Result
     if !matches!(outcome, Outcome::Passed { .. }) {
         return Ok(ExitCode::FAILURE);
     }
-    progress.mark_done(exercise);
+    let next = progress.pass(workbook, exercise);
     progress.save()?;
-    match progress.current(workbook) {
+    match next {
         Some(next) => println!(
-            "\nNext: {} — read {}",
+            "\nNext: {} ({}/)\nRead its page first: {}",
             next.name,
-            page_url(next, DEFAULT_PORT)
+            next.dir().display(),
+            page_link(workbook, next)
         ),
         None => println!("\nThat was the last one: every exercise is done."),
     }
@@ -91,12 +90,20 @@ pub fn next_hint(
     let all = hints(&workbook.root, exercise);
     let shown = progress.hints.get(&exercise.name).copied().unwrap_or(0);
     if shown >= all.len() {
+        let then = if has_solution(workbook, exercise) {
+            format!(
+                "Once the tests pass, compare with `cargo xtask solution {}`.",
+                exercise.name
+            )
+        } else {
+            "Re-read the page, and the test that fails first: its message says what was \
+             expected."
+                .to_owned()
+        };
         return Ok(format!(
-            "No more hints for {}: all {} are shown. Once the tests pass, compare with \
-             `cargo xtask solution {}`.",
+            "No more hints for {}: all {} are shown. {then}",
             exercise.name,
             all.len(),
-            exercise.name
         ));
     }
     progress.hints.insert(exercise.name.clone(), shown + 1);
@@ -110,8 +117,8 @@ pub fn next_hint(
     ))
 }
 
-/// Restores the starter's version of the learner-edited files (those the
-/// solution replaces) from git, after backing up the learner's version.
+/// Restores the starter's version of the learner-edited files (the
+/// exercise's `edits`) from git, after backing up the learner's version.
 pub fn reset(workbook: &Workbook, name: &str) -> Result<()> {
     let progress = load_progress(workbook);
     let exercise = pick(workbook, &progress, Some(name))?;
@@ -127,7 +134,11 @@ pub fn reset_exercise(workbook: &Workbook, exercise: &Exercise) -> Result<PathBu
     let files = learner_files(exercise);
     let mut starters = Vec::new();
     for file in &files {
-        starters.push((file, git_show_head(root, file)?));
+        let starter = workbook
+            .committed(file)
+            .context("reset takes the starter from the git checkout")?
+            .ok_or_else(|| anyhow!("{} is not in the git checkout's HEAD", file.display()))?;
+        starters.push((file, starter));
     }
     let stamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -161,22 +172,10 @@ fn learner_files(exercise: &Exercise) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The file as committed: the starter, as shipped.
-fn git_show_head(root: &Path, file: &Path) -> Result<Vec<u8>> {
-    let spec = format!("HEAD:{}", file.display());
-    let output = Command::new("git")
-        .args(["show", &spec])
-        .current_dir(root)
-        .output()
-        .context("run git (reset restores starters from the git checkout)")?;
-    if !output.status.success() {
-        bail!(
-            "cannot read the starter of {} from git: {}",
-            file.display(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
-    }
-    Ok(output.stdout)
+/// Whether this copy of the workbook has the exercise's solution (a
+/// student copy has none).
+fn has_solution(workbook: &Workbook, exercise: &Exercise) -> bool {
+    workbook.root.join(exercise.solution_dir()).is_dir()
 }
 
 /// Shows the solution once the exercise passes (or earlier with `force`),
@@ -184,6 +183,15 @@ fn git_show_head(root: &Path, file: &Path) -> Result<Vec<u8>> {
 pub fn solution(workbook: &Workbook, name: &str, force: bool, diff: bool) -> Result<ExitCode> {
     let progress = load_progress(workbook);
     let exercise = pick(workbook, &progress, Some(name))?;
+    if !has_solution(workbook, exercise) {
+        eprintln!(
+            "This copy of the workbook has no solutions ({} is not in it), so there is \
+             none to show. Take a hint with `cargo xtask hint {}`, or ask your instructor.",
+            exercise.solution_dir().display(),
+            exercise.name
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     if !progress.is_done(exercise) {
         if !force {
             eprintln!(
@@ -197,15 +205,6 @@ pub fn solution(workbook: &Workbook, name: &str, force: bool, diff: bool) -> Res
             "warning: showing the solution of {}, which is not solved yet.\n",
             exercise.name
         );
-    }
-    if !workbook.root.join(exercise.solution_dir()).is_dir() {
-        eprintln!(
-            "This copy of the workbook has no solutions: {} is not in it. Ask your \
-             instructor, or take a hint with `cargo xtask hint {}`.",
-            exercise.solution_dir().display(),
-            exercise.name
-        );
-        return Ok(ExitCode::FAILURE);
     }
     for file in learner_files(exercise) {
         let relative = file

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod commands;
 pub mod hints;
+pub mod pages;
 pub mod progress;
 pub mod watch;
 
@@ -29,7 +30,4 @@ pub fn pick<'a>(
     }
 }
 
-/// Where a page is served by `start` and `serve`.
-pub fn page_url(exercise: &Exercise, port: u16) -> String {
-    format!("http://127.0.0.1:{port}/{}.html", exercise.slug)
-}
+pub use pages::page_url;

@@ -84,13 +84,44 @@ impl Progress {
         self.done.entry(exercise.name.clone()).or_insert_with(now);
     }
 
-    /// The exercise to work on: the one chosen with "next" while it is not
-    /// solved, else the first unsolved one in learning order.
+    /// Records a pass, and moves on: the exercise after this one becomes
+    /// the current one (`None` when every exercise is done).
+    pub fn pass<'a>(
+        &mut self,
+        workbook: &'a Workbook,
+        exercise: &Exercise,
+    ) -> Option<&'a Exercise> {
+        self.mark_done(exercise);
+        let next = self.next_after(workbook, exercise);
+        self.current = next.map(|e| e.name.clone());
+        next
+    }
+
+    /// The first unsolved exercise after `exercise` in learning order,
+    /// wrapping around to the first unsolved one; `None` when no other
+    /// exercise is unsolved.
+    pub fn next_after<'a>(
+        &self,
+        workbook: &'a Workbook,
+        exercise: &Exercise,
+    ) -> Option<&'a Exercise> {
+        let list = &workbook.exercises;
+        let at = list.iter().position(|e| e.name == exercise.name)?;
+        list[at + 1..]
+            .iter()
+            .chain(&list[..at])
+            .find(|e| !self.is_done(e))
+    }
+
+    /// The exercise to work on: the one chosen last (with "next", or by
+    /// passing the one before) while it is not solved; once it is, the
+    /// unsolved one after it; with no choice yet, the first unsolved one.
     pub fn current<'a>(&self, workbook: &'a Workbook) -> Option<&'a Exercise> {
-        let chosen = self.current.as_deref().and_then(|name| workbook.find(name));
-        chosen
-            .filter(|e| !self.is_done(e))
-            .or_else(|| workbook.exercises.iter().find(|e| !self.is_done(e)))
+        match self.current.as_deref().and_then(|name| workbook.find(name)) {
+            Some(chosen) if !self.is_done(chosen) => Some(chosen),
+            Some(chosen) => self.next_after(workbook, chosen),
+            None => workbook.exercises.iter().find(|e| !self.is_done(e)),
+        }
     }
 
     /// How many of the workbook's exercises are solved.

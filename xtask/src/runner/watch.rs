@@ -94,7 +94,12 @@ pub fn start(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
                 true
             }
             Event::Key('n') => {
-                shown = view.next_after(&exercise).cloned();
+                // The last unsolved exercise stays when there is no other.
+                shown = view
+                    .progress
+                    .next_after(workbook, &exercise)
+                    .or_else(|| view.progress.current(workbook))
+                    .cloned();
                 view.progress.current = shown.as_ref().map(|e| e.name.clone());
                 view.progress.save()?;
                 view.note.clear();
@@ -130,9 +135,9 @@ impl<'a> View<'a> {
         let seconds = started.elapsed().as_secs_f64();
         self.result = format!("{}\n\n({seconds:.1} s)", render(&outcome));
         if matches!(outcome, Outcome::Passed { .. }) {
-            self.progress.mark_done(exercise);
+            let next = self.progress.pass(self.workbook, exercise);
             self.progress.save()?;
-            self.note = match self.next_after(exercise) {
+            self.note = match next {
                 Some(next) => format!(
                     "Next: {} ({}/)\nRead its page first: {}\nPress n to move on.",
                     next.name,
@@ -179,18 +184,6 @@ impl<'a> View<'a> {
             }
             _ => Ok(false),
         }
-    }
-
-    /// The exercise after `exercise` in learning order that is not done, or
-    /// simply the next one.
-    fn next_after(&self, exercise: &Exercise) -> Option<&Exercise> {
-        let list = &self.workbook.exercises;
-        let at = list.iter().position(|e| e.name == exercise.name)?;
-        let later = &list[at + 1..];
-        later
-            .iter()
-            .find(|e| !self.progress.is_done(e))
-            .or(later.first())
     }
 
     fn draw(&self, exercise: &Exercise) {

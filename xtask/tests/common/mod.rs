@@ -26,6 +26,12 @@ impl Fixture {
     /// Like `new`, committed to a git repository, as a learner's clone is.
     pub fn committed() -> Self {
         let fixture = Self::new();
+        fixture.commit();
+        fixture
+    }
+
+    /// Commits the fixture as it is now to a new git repository.
+    pub fn commit(&self) {
         for args in [
             &["init", "-q"][..],
             &["add", "-A"],
@@ -39,12 +45,11 @@ impl Fixture {
                     "user.email=fixture@example.com",
                 ])
                 .args(args)
-                .current_dir(&fixture.root)
+                .current_dir(&self.root)
                 .status()
                 .expect("run git");
             assert!(status.success(), "git {args:?}");
         }
-        fixture
     }
 
     pub fn path(&self, path: &str) -> PathBuf {
