@@ -56,11 +56,10 @@ impl Delay {
 impl Trigger {
     /// Completes the delay and wakes the task that polled it last.
     pub fn fire(self) {
-        let state = self.state.lock().unwrap();
-        // TODO: mark the delay done, then wake the stored waker (if any).
-        // Take the waker out of the state and wake it after the lock is
-        // released.
-        drop(state);
+        // TODO: from now on the delay is `Ready`, and the waker kept by its
+        // latest `Pending` poll (if any) is woken, once. This may run on
+        // another thread at any moment, even in the middle of a `poll`.
+        let _ = &self.state;
     }
 }
 
@@ -68,13 +67,12 @@ impl Future for Delay {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let state = self.state.lock().unwrap();
-        // TODO: a fired delay is `Ready`. Otherwise make sure `fire` will
-        // wake the waker of *this* poll, then return `Pending`:
-        // - the stored waker may come from an earlier poll by another task;
-        // - if it would wake the same task (`Waker::will_wake`), keep it and
-        //   do not clone.
-        let _ = (state.done, &state.waker, cx);
+        // TODO: a fired delay is `Ready`. A delay that is not fired is
+        // `Pending`, and then `fire` must wake the waker of *this* poll
+        // (which may belong to another task than the last poll's), whenever
+        // it runs. A waker that wakes the same task as the one already kept
+        // is not cloned again.
+        let _ = (&self.state, cx);
         Poll::Pending
     }
 }

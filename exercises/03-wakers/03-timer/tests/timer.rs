@@ -1,8 +1,9 @@
 use std::future::{Future, poll_fn};
+use std::pin::Pin;
 use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
-use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+use std::sync::{Arc, Mutex, mpsc};
+use std::task::{Context, Poll, RawWaker, RawWakerVTable, Wake, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -232,6 +233,70 @@ fn completes_after_its_duration() {
             start.elapsed() >= Duration::from_millis(20),
             "Delay::after(20ms) finished after only {:?}",
             start.elapsed()
+        );
+    });
+}
+
+/// The waker of an eager executor with another worker thread: waking it
+/// polls the delay at once, on that thread, and waits (briefly) for the
+/// result, as a woken task may be polled before `wake` has even returned.
+struct Eager {
+    delay: Mutex<Pin<Box<Delay>>>,
+    /// What each poll caused by a wake-up returned.
+    seen: Mutex<Vec<Poll<()>>>,
+}
+
+impl Wake for Eager {
+    fn wake(self: Arc<Self>) {
+        let (done, finished) = mpsc::channel();
+        let eager = self.clone();
+        thread::spawn(move || {
+            let mut delay = eager.delay.lock().unwrap();
+            let poll = delay.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+            eager.seen.lock().unwrap().push(poll);
+            let _ = done.send(());
+        });
+        // If `fire` still holds a lock the poll needs, the poll finishes
+        // after `fire` returns; the test joins it below.
+        let _ = finished.recv_timeout(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn the_task_woken_by_fire_finds_the_delay_ready() {
+    within(LIMIT, || {
+        let (delay, trigger) = Delay::until_fired();
+        let eager = Arc::new(Eager {
+            delay: Mutex::new(Box::pin(delay)),
+            seen: Mutex::new(Vec::new()),
+        });
+        let waker = Waker::from(eager.clone());
+        let first = eager
+            .delay
+            .lock()
+            .unwrap()
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker));
+        assert_eq!(
+            first,
+            Poll::Pending,
+            "a Delay that has not been fired must be Pending"
+        );
+        fire_from_another_thread(trigger);
+        // Wait for the poll that the wake-up caused, wherever it is.
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while eager.seen.lock().unwrap().is_empty() && Instant::now() < deadline {
+            thread::yield_now();
+        }
+        let seen = eager.seen.lock().unwrap().clone();
+        assert_eq!(
+            seen,
+            [Poll::Ready(())],
+            "`fire` woke the waker, and the executor polled the Delay at once, on another \
+             thread (expected: one poll, Ready). A woken task may be polled before `wake` \
+             returns: if that poll finds the Delay not done yet, it returns Pending with a \
+             new waker, and the wake-up is spent. Likely cause: `fire` wakes the waker \
+             before it marks the delay done."
         );
     });
 }

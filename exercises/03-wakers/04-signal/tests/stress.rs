@@ -31,7 +31,30 @@ const GRACE: Duration = Duration::from_secs(1);
 
 #[test]
 fn no_lost_wake_up_under_stress() {
-    within(Duration::from_secs(20), stress);
+    within(Duration::from_secs(20), || {
+        basics_first();
+        stress();
+    });
+}
+
+/// The race only matters once the simple case works: polled, then fired,
+/// on one thread. Without this check a waiter that never wakes anyone
+/// would be reported as a lost wake-up.
+fn basics_first() {
+    let counter = Arc::new(Counter::default());
+    let waker = Waker::from(counter.clone());
+    let mut cx = Context::from_waker(&waker);
+    let (notifier, mut waiter) = signal::new();
+    let pending = Pin::new(&mut waiter).poll(&mut cx).is_pending();
+    notifier.fire();
+    let woken = counter.wakes();
+    let ready = Pin::new(&mut waiter).poll(&mut cx).is_ready();
+    assert!(
+        pending && woken == 1 && ready,
+        "before the stress test, the simple case on one thread: poll (expected Pending: {pending}), \
+         fire (expected 1 wake-up of that poll's waker: {woken}), poll again (expected Ready: \
+         {ready}). Make the tests in tests/signal.rs pass first (cargo test -p timer --test signal)."
+    );
 }
 
 /// A waker that counts wake-ups. Waking takes a moment, as it does in a
