@@ -7,6 +7,7 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
+#[allow(dead_code)] // TODO: remove this line once `fire` and `poll` use the state.
 // ANCHOR: state
 /// What the `Delay` and its `Trigger` share.
 #[derive(Default)]

@@ -289,6 +289,11 @@ fn the_task_woken_by_fire_finds_the_delay_ready() {
             thread::yield_now();
         }
         let seen = eager.seen.lock().unwrap().clone();
+        assert!(
+            !seen.is_empty(),
+            "the Delay was polled (Pending) and then fired from another thread, but `fire` \
+             did not wake the waker of that poll within 2s"
+        );
         assert_eq!(
             seen,
             [Poll::Ready(())],

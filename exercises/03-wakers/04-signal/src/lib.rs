@@ -3,12 +3,13 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::task::{Context, Poll};
 
 use futures::task::AtomicWaker;
 
 /// What the two halves share.
+#[allow(dead_code)] // TODO: remove this line once `fire` and `poll` use the fields.
 struct Shared {
     fired: AtomicBool,
     waker: AtomicWaker,
@@ -42,9 +43,10 @@ impl Notifier {
     /// Fires the signal: the waiter becomes `Ready` and its task is woken.
     /// Firing again does nothing new.
     pub fn fire(&self) {
-        // First publish the event, then wake whoever is registered.
-        self.shared.fired.store(true, Ordering::SeqCst);
-        self.shared.waker.wake();
+        // TODO: from now on the waiter is `Ready`, and the waker of its
+        // latest `Pending` poll is woken. This may run on any thread, at
+        // any moment, even in the middle of a `poll`.
+        let _ = &self.shared;
     }
 }
 // ANCHOR_END: fire
@@ -54,15 +56,10 @@ impl Future for Waiter {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        // TODO: this poll can lose a wake-up. If `fire` runs on another
-        // thread between the check and `register`, it wakes the waker that
-        // was registered before (or none), and this future returns `Pending`
-        // with nobody left to wake it. Reorder the steps so that no timing
-        // of `fire` can slip between them.
-        if self.shared.fired.load(Ordering::SeqCst) {
-            return Poll::Ready(());
-        }
-        self.shared.waker.register(cx.waker());
+        // TODO: `Ready` once the signal has been fired. Otherwise `Pending`,
+        // and then the waker of *this* poll must be woken by `fire`, however
+        // the two threads' steps interleave.
+        let _ = (&self.shared, cx);
         Poll::Pending
     }
 }

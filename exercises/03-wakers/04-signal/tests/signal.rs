@@ -1,11 +1,12 @@
 use std::future::{Future, poll_fn};
-use std::pin::pin;
-use std::sync::mpsc;
-use std::task::Poll;
+use std::pin::{Pin, pin};
+use std::sync::{Arc, Mutex, mpsc};
+use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
 use std::time::Duration;
+use std::time::Instant;
 
-use signal::Notifier;
+use signal::{Notifier, Waiter};
 use workbook_support::{Driver, Limits, within};
 
 const LIMIT: Duration = Duration::from_secs(5);
@@ -131,6 +132,68 @@ fn wakes_a_sleeping_executor_from_another_thread() {
         driver.run_blocking(future, Duration::from_secs(2), Limits::default());
         firing.join().expect("the firing thread panicked");
         assert_eq!(driver.polls(), 2, "Pending, then Ready once woken");
+    });
+}
+
+/// The waker of an eager executor with another worker thread: waking it
+/// polls the waiter at once, on that thread, and waits (briefly) for the
+/// result, as a woken task may be polled before `wake` has even returned.
+struct Eager {
+    waiter: Mutex<Waiter>,
+    /// What each poll caused by a wake-up returned.
+    seen: Mutex<Vec<Poll<()>>>,
+}
+
+impl Wake for Eager {
+    fn wake(self: Arc<Self>) {
+        let (done, finished) = mpsc::channel();
+        let eager = self.clone();
+        thread::spawn(move || {
+            let mut waiter = eager.waiter.lock().unwrap();
+            let poll = Pin::new(&mut *waiter).poll(&mut Context::from_waker(Waker::noop()));
+            eager.seen.lock().unwrap().push(poll);
+            let _ = done.send(());
+        });
+        let _ = finished.recv_timeout(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn the_task_woken_by_fire_finds_the_signal_fired() {
+    within(LIMIT, || {
+        let (notifier, waiter) = signal::new();
+        let eager = Arc::new(Eager {
+            waiter: Mutex::new(waiter),
+            seen: Mutex::new(Vec::new()),
+        });
+        let waker = Waker::from(eager.clone());
+        let first =
+            Pin::new(&mut *eager.waiter.lock().unwrap()).poll(&mut Context::from_waker(&waker));
+        assert_eq!(
+            first,
+            Poll::Pending,
+            "a signal that has not been fired must be Pending"
+        );
+        fire_from_another_thread(&notifier);
+        // Wait for the poll that the wake-up caused, wherever it is.
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while eager.seen.lock().unwrap().is_empty() && Instant::now() < deadline {
+            thread::yield_now();
+        }
+        let seen = eager.seen.lock().unwrap().clone();
+        assert!(
+            !seen.is_empty(),
+            "the waiter was polled (Pending) and then fired from another thread, but `fire` \
+             did not wake the waker of that poll within 2s"
+        );
+        assert_eq!(
+            seen,
+            [Poll::Ready(())],
+            "`fire` woke the waker, and the executor polled the waiter at once, on another \
+             thread (expected: one poll, Ready). A woken task may be polled before `wake` \
+             returns: if that poll does not see the signal fired yet, it returns Pending, \
+             and the wake-up is spent. Likely cause: `fire` wakes before it sets the flag."
+        );
     });
 }
 
