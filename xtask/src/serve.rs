@@ -1,6 +1,9 @@
 //! `cargo xtask serve`: builds the book, serves it on 127.0.0.1, and
 //! rebuilds it when the book or an exercise file it includes changes.
-//! Open pages reload themselves after a rebuild (see `book/reload.js`).
+//! Pages it serves carry `<meta name="workbook-serve">`, so that
+//! `book/theme/workbook.js` knows to reload them after a rebuild; and it
+//! serves the exercise crates under `/exercises/`, where the exercise boxes'
+//! relative links lead (see `book::ExerciseBoxes`).
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -38,9 +41,10 @@ pub fn start(workbook: &Workbook, port: u16, report: bool) -> Result<()> {
         )
     })?;
     spawn_rebuilder(workbook, generation.clone(), report)?;
+    let exercises = workbook.root.join("exercises");
     thread::spawn(move || {
         for request in server.incoming_requests() {
-            let response = respond(&html, request.url(), &generation);
+            let response = respond(&html, &exercises, request.url(), &generation);
             let _ = request.respond(response);
         }
     });
@@ -108,8 +112,12 @@ fn wait_for_change(rx: &Receiver<notify::Result<notify::Event>>, output: &Path) 
     true
 }
 
+/// The mark that tells a page's script it is served by us.
+const SERVED_MARK: &str = "<meta name=\"workbook-serve\" content=\"1\">";
+
 fn respond(
     html: &Path,
+    exercises: &Path,
     url: &str,
     generation: &AtomicU64,
 ) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
@@ -118,19 +126,152 @@ fn respond(
         let body = generation.load(Ordering::SeqCst).to_string();
         return with_type(tiny_http::Response::from_string(body), "text/plain");
     }
+    if let Some(response) = path
+        .strip_prefix("/exercises/")
+        .and_then(|rest| exercise_file(exercises, rest))
+    {
+        return response;
+    }
     match resolve(html, path).and_then(|file| Some((fs::read(&file).ok()?, file))) {
+        Some((bytes, file)) if content_type(&file).starts_with("text/html") => {
+            let page = mark_served(&String::from_utf8_lossy(&bytes));
+            with_type(tiny_http::Response::from_string(page), content_type(&file))
+        }
         Some((bytes, file)) => {
             with_type(tiny_http::Response::from_data(bytes), content_type(&file))
         }
         None => {
-            let page = fs::read(html.join("404.html")).unwrap_or_else(|_| b"not found".to_vec());
-            with_type(tiny_http::Response::from_data(page), "text/html").with_status_code(404)
+            let page = fs::read_to_string(html.join("404.html"))
+                .map(|page| mark_served(&base_at_root(&page)))
+                .unwrap_or_else(|_| "not found".to_owned());
+            with_type(
+                tiny_http::Response::from_string(page),
+                "text/html; charset=utf-8",
+            )
+            .with_status_code(404)
         }
     }
 }
 
-/// Maps a URL path to a file inside `html`, refusing anything outside it.
+fn mark_served(page: &str) -> String {
+    page.replacen("</head>", &format!("{SERVED_MARK}\n</head>"), 1)
+}
+
+/// The not-found page resolves its links against `<base href>`: `book.toml`'s
+/// `site-url` is where a static host publishes the book, but here the book
+/// is at the root.
+fn base_at_root(page: &str) -> String {
+    let base = regex::Regex::new(r#"<base href="[^"]*">"#).expect("valid regex");
+    base.replace(page, r#"<base href="/">"#).into_owned()
+}
+
+/// A file of an exercise crate as text, or a folder as a listing followed
+/// by its README: where the exercise boxes' "Crate" links lead.
+fn exercise_file(
+    exercises: &Path,
+    url_path: &str,
+) -> Option<tiny_http::Response<std::io::Cursor<Vec<u8>>>> {
+    let path = inside(exercises, url_path)?;
+    if path.is_dir() {
+        let page = folder_page(exercises, &path);
+        return Some(with_type(
+            tiny_http::Response::from_string(page),
+            "text/html; charset=utf-8",
+        ));
+    }
+    let bytes = fs::read(&path).ok()?;
+    Some(match String::from_utf8(bytes) {
+        Ok(text) => with_type(
+            tiny_http::Response::from_string(text),
+            "text/plain; charset=utf-8",
+        ),
+        Err(bytes) => with_type(
+            tiny_http::Response::from_data(bytes.into_bytes()),
+            "application/octet-stream",
+        ),
+    })
+}
+
+/// The listing of a folder inside `exercises`, then its README.md.
+fn folder_page(exercises: &Path, dir: &Path) -> String {
+    let relative = dir.strip_prefix(exercises).unwrap_or(Path::new(""));
+    // Absolute, so they work with or without a final `/` in the URL.
+    let folder_url = |folder: &Path| {
+        let mut url = String::from("/exercises/");
+        for part in folder.components() {
+            let part = part.as_os_str().to_string_lossy();
+            url.push_str(&part.replace('%', "%25").replace(' ', "%20"));
+            url.push('/');
+        }
+        url
+    };
+    let url = |name: &str| folder_url(relative) + &name.replace('%', "%25").replace(' ', "%20");
+    let mut entries: Vec<(bool, String)> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| {
+            (
+                !entry.path().is_dir(),
+                entry.file_name().to_string_lossy().into_owned(),
+            )
+        })
+        .filter(|(_, name)| name != "target")
+        .collect();
+    entries.sort();
+    let title = format!("exercises/{}", url("").trim_start_matches("/exercises/"));
+    let mut page = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><style>body {{ font-family: sans-serif; max-width: 50em; \
+         margin: 1em auto; padding: 0 1em; }} pre {{ white-space: pre-wrap; }}</style>\
+         </head><body>\n<h1><code>{title}</code></h1>\n<ul>\n",
+        title = escape(&title)
+    );
+    if let Some(parent) = relative.parent() {
+        page.push_str(&format!(
+            "<li><a href=\"{}\">../</a></li>\n",
+            escape(&folder_url(parent))
+        ));
+    }
+    for (is_file, name) in &entries {
+        let slash = if *is_file { "" } else { "/" };
+        page.push_str(&format!(
+            "<li><a href=\"{}{slash}\">{}{slash}</a></li>\n",
+            escape(&url(name)),
+            escape(name)
+        ));
+    }
+    page.push_str("</ul>\n");
+    if let Ok(readme) = fs::read_to_string(dir.join("README.md")) {
+        page.push_str(&format!(
+            "<h2>README.md</h2>\n<pre>{}</pre>\n",
+            escape(&readme)
+        ));
+    }
+    page + "</body></html>\n"
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Maps a URL path to a file inside `html`, refusing anything outside it; a
+/// folder means its index.html.
 fn resolve(html: &Path, url_path: &str) -> Option<PathBuf> {
+    let file = inside(html, url_path)?;
+    if file.is_dir() {
+        Some(file.join("index.html"))
+    } else {
+        Some(file)
+    }
+}
+
+/// Maps a URL path to a path inside `base`, refusing anything outside it.
+fn inside(base: &Path, url_path: &str) -> Option<PathBuf> {
     let decoded = percent_decode(url_path)?;
     let relative = Path::new(decoded.trim_start_matches('/'));
     if relative
@@ -139,12 +280,7 @@ fn resolve(html: &Path, url_path: &str) -> Option<PathBuf> {
     {
         return None;
     }
-    let file = html.join(relative);
-    if file.is_dir() {
-        Some(file.join("index.html"))
-    } else {
-        Some(file)
-    }
+    Some(base.join(relative))
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -190,6 +326,35 @@ fn with_type<R: std::io::Read>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_pages_as_served_and_puts_the_not_found_page_at_the_root() {
+        let page = "<html><head><base href=\"/course/\">\n</head><body></body></html>";
+        let served = mark_served(&base_at_root(page));
+        assert!(served.contains("<base href=\"/\">"), "{served}");
+        assert!(
+            served.contains(&format!("{SERVED_MARK}\n</head>")),
+            "{served}"
+        );
+    }
+
+    #[test]
+    fn serves_exercise_folders_and_files_inside_the_exercises_only() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let crate_dir = dir.path().join("01-a/01-b");
+        fs::create_dir_all(crate_dir.join("src")).expect("create dirs");
+        fs::write(crate_dir.join("README.md"), "# B <task>").expect("write");
+        fs::write(crate_dir.join("src/lib.rs"), "// TODO").expect("write");
+        let listing = folder_page(dir.path(), &crate_dir);
+        assert!(
+            listing.contains("<a href=\"/exercises/01-a/01-b/src/\">src/</a>"),
+            "{listing}"
+        );
+        assert!(listing.contains("# B &lt;task&gt;"), "{listing}");
+        assert!(exercise_file(dir.path(), "01-a/01-b/src/lib.rs").is_some());
+        assert!(exercise_file(dir.path(), "01-a/01-b/missing.rs").is_none());
+        assert!(exercise_file(dir.path(), "01-a/../../etc/passwd").is_none());
+    }
 
     #[test]
     fn resolves_files_and_directories_inside_the_book_only() {
