@@ -11,6 +11,7 @@ mod layout;
 
 mod report;
 pub mod scratch;
+mod shipped;
 mod snippets;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,10 @@ pub struct Options {
     /// (it includes compiling trybuild cases).
     #[arg(long, default_value_t = 300)]
     pub timeout: u64,
+    /// Check the learner-edited files as they are in the working tree, not
+    /// as committed in git's HEAD (authors' uncommitted starters).
+    #[arg(long)]
+    pub working_tree: bool,
 }
 
 /// Time bound for building everything in one go, and for one snippet run.
@@ -57,6 +62,11 @@ struct Verifier {
 
 pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     let selected = select(workbook, &options.exercises)?;
+    let edited = shipped::learner_changes(workbook)?;
+    if let Some(note) = edited.describe(options.working_tree) {
+        println!("{note}\n");
+    }
+    crate::process::kill_children_on_interrupt();
     let work = workbook.target_dir.join("verify");
     let verifier = Verifier {
         original: Place {
@@ -72,14 +82,22 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     };
     let learner_files_before = learner_files(&workbook.root)?;
     scratch::copy_workbook(&workbook.root, &verifier.scratch.dir)?;
+    let _remove_scratch = shipped::ScratchGuard::new(&verifier.scratch.dir);
+    if !options.working_tree {
+        edited.restore_into(&verifier.scratch.dir)?;
+    }
     std::fs::create_dir_all(&verifier.logs)?;
+    // The starters as checked (not the learner's answers), before the
+    // snippet crate or the solutions join the scratch copy.
+    let starters_fmt = verifier.succeeds(&verifier.scratch, FMT_CHECK, "fmt-starters");
     let copy = Workbook::load(&verifier.scratch.dir)?;
     let (snippets, refused) = snippets::extract(&copy.book_src())?;
 
     let tool_checks = if copy.tool_packages.is_empty() { 0 } else { 2 };
     let total = 2 + snippets.len() + 3 * selected.len() + tool_checks + 3;
     println!(
-        "Verifying {} exercises, the book and {} snippets on a scratch copy in {}",
+        "Verifying {} exercises, the book and {} snippets as shipped, on a scratch copy \
+         in {} (removed when verify ends)",
         selected.len(),
         snippets.len(),
         verifier.scratch.dir.display()
@@ -165,7 +183,7 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     report.check(
         "rustfmt --check: starters, solutions, tests and tools",
         || {
-            verifier.succeeds(&verifier.original, FMT_CHECK, "fmt-starters")?;
+            starters_fmt.clone()?;
             // The solutions, but not the generated snippet crate: a page may
             // lay out a fragment for reading rather than for rustfmt.
             let names = copy.exercises.iter().map(|e| e.name.as_str());
