@@ -40,8 +40,8 @@ pub async fn sign(book: &Guestbook, name: &str) {
 // ANCHOR: welcome
 /// Signs the guestbook for `name`, then greets them.
 pub async fn welcome(book: &Guestbook, name: &str) -> String {
-    // TODO: this line builds a future and drops it, so nothing is written.
-    // Read the compiler's warning about it, then make the signing happen.
+    // TODO: `welcome` must sign the book for `name`, exactly once, before
+    // it returns the greeting. As written, the book stays empty.
     sign(book, name);
     format!("Welcome, {name}!")
 }

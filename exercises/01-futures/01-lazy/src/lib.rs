@@ -48,9 +48,9 @@ impl Client {
 /// Nothing may be sent until the returned future is first polled.
 pub fn get(client: &Client, path: &str) -> impl Future<Output = String> {
     let request = format!("GET {path}");
-    // TODO: the request is sent here, when `get` is called, not when the
-    // future runs. A future that is awaited later, or dropped without ever
-    // being awaited, has still sent it. Make the sending part of the future.
+    // TODO: building the future must send nothing. The request must go out
+    // on the future's first poll, exactly once; a future dropped unpolled
+    // must never send it.
     let number = client.send(&request);
     async move {
         let reply = client.reply(number).await;

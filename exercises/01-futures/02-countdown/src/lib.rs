@@ -7,7 +7,16 @@ use std::task::{Context, Poll};
 /// Counts down from `n` to zero, one step per poll, then finishes with
 /// `"liftoff"`.
 ///
-/// `Countdown::new(2)` returns `Pending`, `Pending`, then `Ready("liftoff")`.
+/// The contract, which the tests check:
+///
+/// - `Countdown::new(n)` returns `Pending` on each of its first `n` polls
+///   and `Ready("liftoff")` on poll `n + 1`; `remaining()` drops by one with
+///   each `Pending`. So `Countdown::new(2)` returns `Pending`, `Pending`,
+///   then `Ready("liftoff")`, and `Countdown::new(0)` is ready at once.
+/// - After each `Pending` the executor must poll it again, though nothing
+///   outside this future knows that it is not finished: each `Pending`
+///   comes with exactly one wake-up of the task, and `Ready` with none.
+/// - Each `poll` returns at once: it never blocks or waits.
 pub struct Countdown {
     remaining: u32,
 }
@@ -28,10 +37,7 @@ impl Future for Countdown {
     type Output = &'static str;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // TODO: while `remaining` is above zero, count down by one and return
-        // `Poll::Pending`. Before you do, make sure this future will be polled
-        // again: nothing else knows it is not finished yet.
-        // At zero, return `Poll::Ready("liftoff")`.
+        // TODO: keep the contract in the doc comment of `Countdown`.
         let _ = cx;
         Poll::Pending
     }

@@ -21,6 +21,12 @@ pub async fn brew_tea(kitchen: Kitchen, cups: u32) -> String {
 
 /// `brew_tea` written by hand: one variant for each place where the
 /// `async fn` can be paused, holding what the rest of the body still needs.
+///
+/// The contract, which the tests check: a `BrewTea` does what the future of
+/// `brew_tea(kitchen, cups)` does, poll for poll. It outputs the same tea;
+/// each poll runs until the kettle or the teapot returns `Pending`, or the
+/// tea is made; it polls the kettle and the teapot, and wakes the waker, in
+/// exactly the same order; and polled again after `Ready`, it panics.
 pub enum BrewTea {
     /// Created, not polled yet: nothing of the body has run.
     Start { kitchen: Kitchen, cups: u32 },
@@ -50,18 +56,8 @@ impl Future for BrewTea {
     type Output = String;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<String> {
-        // TODO: resume `brew_tea` from the state saved in `self`:
-        // - run its code up to the next `.await`, create that future and
-        //   poll it right away;
-        // - if it is Pending, save the state you are in and return Pending
-        //   (the kettle and the teapot have already arranged the wake-up);
-        // - if it is Ready, go on to the next state in this same call.
-        // Once `Ready` has been returned, polling again must panic, as it
-        // does for the future of an `async fn`.
+        // TODO: keep the contract in the doc comment of `BrewTea`.
         let _ = cx;
-        todo!(
-            "write BrewTea::poll in src/lib.rs: resume from the saved state \
-             and run until the next Pending or the end"
-        )
+        todo!("write BrewTea::poll in src/lib.rs: it must do what brew_tea's future does")
     }
 }

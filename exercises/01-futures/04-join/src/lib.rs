@@ -9,6 +9,16 @@ use std::task::{Context, Poll};
 ///
 /// Both futures make progress during the same `.await`, so the whole join
 /// takes as long as the slower of the two, not the sum.
+///
+/// The contract, which the tests check:
+///
+/// - Every poll of the join polls each inner future that has not finished
+///   yet, `a` before `b`.
+/// - An inner future that has returned `Ready` is never polled again.
+/// - The join is `Ready` in the very poll in which the last inner future
+///   finishes, with the outputs in argument order, whichever finished first.
+/// - The join never wakes the waker itself: the only wake-ups are those the
+///   inner futures make.
 pub fn join<A, B>(a: A, b: B) -> Join<A, B>
 where
     A: Future + Unpin,
@@ -34,7 +44,7 @@ pub struct Join<A: Future, B: Future> {
 }
 
 // `Join` never hands out a pinned reference to its outputs, so it can be
-// moved whenever `a` and `b` can. (Chapter 02 explains pinning.)
+// moved whenever `a` and `b` can. (The Pin chapter explains pinning.)
 impl<A: Future + Unpin, B: Future + Unpin> Unpin for Join<A, B> {}
 
 impl<A, B> Future for Join<A, B>
@@ -45,12 +55,9 @@ where
     type Output = (A::Output, B::Output);
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // `Join` is `Unpin`, so a plain `&mut Join` is allowed here. Poll an
-        // inner future with `Pin::new(&mut this.a).poll(cx)`.
+        // `Join` is `Unpin`, so a plain `&mut Join` is allowed here.
         let this = self.get_mut();
-        // TODO: poll each future that has not finished yet (never poll a
-        // finished one again), keep each output in its field, and return
-        // `Poll::Ready((a's output, b's output))` as soon as both are there.
+        // TODO: keep the contract in the doc comment of `join`.
         let _ = (&mut this.a, &mut this.b, &this.a_output, &this.b_output, cx);
         Poll::Pending
     }

@@ -1,11 +1,14 @@
 //! Hello, async: call an `async fn` and `.await` it.
 //!
 //! Why this works: calling `sign(book, name)` runs none of its body; it
-//! returns a future holding the arguments. `.await` hands that future to
-//! whatever is running `welcome` (here, the tokio runtime) and polls it to
-//! completion before `welcome` goes on, so the line is written exactly once,
-//! before the greeting is returned. Without `.await` the future is dropped
-//! at the end of the statement and never runs.
+//! returns a future holding the arguments. `.await` runs that future from
+//! inside `welcome`'s own future: each time the runtime polls the task's
+//! top-level future (here the test's, or `main`'s), that future polls
+//! `welcome`'s, which polls `sign`'s, until `sign` is done; only then does
+//! `welcome` go on. The runtime never sees `sign`'s future, only the task's
+//! top-level one. So the line is written exactly once, before the greeting
+//! is returned. Without `.await` the future is dropped at the end of the
+//! statement and never runs.
 
 use std::sync::{Mutex, PoisonError};
 

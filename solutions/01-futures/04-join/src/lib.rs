@@ -43,7 +43,7 @@ pub struct Join<A: Future, B: Future> {
 }
 
 // `Join` never hands out a pinned reference to its outputs, so it can be
-// moved whenever `a` and `b` can. (Chapter 02 explains pinning.)
+// moved whenever `a` and `b` can. (The Pin chapter explains pinning.)
 impl<A: Future + Unpin, B: Future + Unpin> Unpin for Join<A, B> {}
 
 impl<A, B> Future for Join<A, B>

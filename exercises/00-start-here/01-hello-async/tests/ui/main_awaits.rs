@@ -1,6 +1,6 @@
-// A program that uses the library. It does not compile yet:
-// `.await` is only allowed inside `async` code.
-// TODO: make `main` async and give it a runtime to run on.
+// A program that uses the library: it awaits `welcome` from `main`.
+// TODO: make this program compile and run as it is meant to, keeping the
+// `.await` and the assertion.
 
 use hello_async::{Guestbook, welcome};
 
