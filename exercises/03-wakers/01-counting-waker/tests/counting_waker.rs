@@ -3,7 +3,7 @@ use std::pin::{Pin, pin};
 use std::sync::{Arc, Barrier};
 use std::task::{Context, Poll};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use counting_waker::{WakeCounter, waker_for};
 use workbook_support::{Scripted, Trace, within};
@@ -20,13 +20,22 @@ fn the_waker_holds_a_reference_to_the_shared_counter() {
     within(LIMIT, || {
         let counter = Arc::new(WakeCounter::new());
         let waker = waker_for(&counter);
+        let held = held_by_wakers(&counter);
+        assert!(
+            held <= 1,
+            "waker_for(&counter) took {held} references to the counter, but the waker it \
+             returned owns only one: expected Arc::strong_count(&counter) == 2 (the test's + \
+             the waker's), found {}. A reference that was taken and never given back (a \
+             forgotten Arc) is a leak: the counter could never be freed.",
+            Arc::strong_count(&counter)
+        );
         assert_eq!(
-            held_by_wakers(&counter),
+            held,
             1,
             "waker_for(&counter) must return a waker that holds one reference to this very \
              counter, so that it can count each wake-up in the shared counter: \
              expected Arc::strong_count(&counter) == 2 (the test's + the waker's), found {}. \
-             Build the waker from a clone of `counter`, not from a new WakeCounter or a no-op waker.",
+             A waker made from a new WakeCounter, or a no-op waker, holds none.",
             Arc::strong_count(&counter)
         );
         drop(waker);
@@ -138,27 +147,40 @@ fn every_waker_releases_its_reference() {
 #[test]
 fn wakes_from_other_threads_are_all_counted() {
     const THREADS: usize = 4;
-    const WAKES: usize = 100_000;
+    // Each thread wakes for this long, so that the threads really overlap
+    // even on a busy machine, where a fixed number of calls may finish
+    // within one time slice.
+    const FOR: Duration = Duration::from_millis(300);
     within(LIMIT, || {
         let counter = Arc::new(WakeCounter::new());
         let waker = waker_for(&counter);
         // A Waker is Send + Sync: each thread wakes the same waker by
         // reference, all at once, and then wakes its own clone by value.
         let start = Barrier::new(THREADS);
-        thread::scope(|s| {
-            for _ in 0..THREADS {
-                let own = waker.clone();
-                let (shared, start) = (&waker, &start);
-                s.spawn(move || {
-                    start.wait();
-                    for _ in 0..WAKES {
-                        shared.wake_by_ref();
-                    }
-                    own.wake();
-                });
-            }
+        let calls: usize = thread::scope(|s| {
+            let threads: Vec<_> = (0..THREADS)
+                .map(|_| {
+                    let own = waker.clone();
+                    let (shared, start) = (&waker, &start);
+                    s.spawn(move || {
+                        start.wait();
+                        let until = Instant::now() + FOR;
+                        let mut calls = 0;
+                        while calls % 1024 != 0 || Instant::now() < until {
+                            shared.wake_by_ref();
+                            calls += 1;
+                        }
+                        own.wake();
+                        calls
+                    })
+                })
+                .collect();
+            threads
+                .into_iter()
+                .map(|t| t.join().expect("a waking thread panicked"))
+                .sum()
         });
-        let expected = THREADS * WAKES;
+        let expected = calls;
         let counted = counter.by_ref();
         assert!(
             counted > 0,
@@ -166,13 +188,13 @@ fn wakes_from_other_threads_are_all_counted() {
         );
         assert!(
             counted <= expected,
-            "{THREADS} threads each called wake_by_ref() {WAKES} times, but {counted} wake-ups \
+            "{THREADS} threads called wake_by_ref() {expected} times in all, but {counted} wake-ups \
              were counted in `by_ref`, more than {expected}: count each wake-up once, in the \
              method that received it"
         );
         assert_eq!(
             counted, expected,
-            "{THREADS} threads each called wake_by_ref() {WAKES} times, but only {counted} \
+            "{THREADS} threads called wake_by_ref() {expected} times in all, but only {counted} \
              wake-ups were counted: wake-ups that happened at the same moment were lost. \
              Add with one atomic read-modify-write (fetch_add), not a load followed by a store."
         );
