@@ -41,19 +41,27 @@ fn no_lost_wake_up_under_stress() {
 /// on one thread. Without this check a `Delay` that never wakes anyone
 /// would be reported as a lost wake-up.
 fn basics_first() {
-    let counter = Arc::new(Counter::default());
-    let waker = Waker::from(counter.clone());
-    let mut cx = Context::from_waker(&waker);
-    let (mut delay, trigger) = Delay::until_fired();
-    let pending = Pin::new(&mut delay).poll(&mut cx).is_pending();
+    let (a, b) = (Arc::new(Counter::default()), Arc::new(Counter::default()));
+    let (waker_a, waker_b) = (Waker::from(a.clone()), Waker::from(b.clone()));
+    let (mut fut, trigger) = Delay::until_fired();
+    let first = Pin::new(&mut fut)
+        .poll(&mut Context::from_waker(&waker_a))
+        .is_pending();
+    let second = Pin::new(&mut fut)
+        .poll(&mut Context::from_waker(&waker_b))
+        .is_pending();
     trigger.fire();
-    let woken = counter.wakes();
-    let ready = Pin::new(&mut delay).poll(&mut cx).is_ready();
+    let (stale, latest) = (a.wakes(), b.wakes());
+    let ready = Pin::new(&mut fut)
+        .poll(&mut Context::from_waker(&waker_b))
+        .is_ready();
     assert!(
-        pending && woken == 1 && ready,
-        "before the stress test, the simple case on one thread: poll (expected Pending: {pending}), \
-         fire (expected 1 wake-up of that poll's waker: {woken}), poll again (expected Ready: \
-         {ready}). Make the tests in tests/timer.rs pass first (cargo test -p timer --test timer)."
+        first && second && stale == 0 && latest == 1 && ready,
+        "before the stress test, the simple case on one thread, with a Delay: poll with \
+         waker A (Pending? {first}), poll with waker B (Pending? {second}), `fire` \
+         (expected 0 wake-ups of A, found {stale}; 1 of B, found {latest}), poll again \
+         (Ready? {ready}). Only the waker of the latest poll may be woken, once. Make the \
+         tests in tests/timer.rs pass first (cargo test -p timer --test timer)."
     );
 }
 

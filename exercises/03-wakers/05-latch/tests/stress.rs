@@ -42,21 +42,31 @@ fn no_lost_wake_up_under_stress() {
 /// down, on one thread. Without this check a waiter that is never woken
 /// would be reported as a lost wake-up.
 fn basics_first() {
-    let counter = Arc::new(Counter::default());
-    let waker = Waker::from(counter.clone());
-    let mut cx = Context::from_waker(&waker);
+    let (a, b) = (Arc::new(Counter::default()), Arc::new(Counter::default()));
+    let (waker_a, waker_b) = (Waker::from(a.clone()), Waker::from(b.clone()));
     let latch = Latch::new(1);
-    let mut wait = Box::pin(latch.wait());
-    let pending = wait.as_mut().poll(&mut cx).is_pending();
+    let mut fut = Box::pin(latch.wait());
+    let first = fut
+        .as_mut()
+        .poll(&mut Context::from_waker(&waker_a))
+        .is_pending();
+    let second = fut
+        .as_mut()
+        .poll(&mut Context::from_waker(&waker_b))
+        .is_pending();
     latch.count_down();
-    let woken = counter.wakes();
-    let ready = wait.as_mut().poll(&mut cx).is_ready();
+    let (stale, latest) = (a.wakes(), b.wakes());
+    let ready = fut
+        .as_mut()
+        .poll(&mut Context::from_waker(&waker_b))
+        .is_ready();
     assert!(
-        pending && woken == 1 && ready,
-        "before the stress test, the simple case on one thread: poll a waiter of \
-         Latch::new(1) (expected Pending: {pending}), count_down (expected 1 wake-up of that \
-         poll's waker: {woken}), poll again (expected Ready: {ready}). Make the tests in \
-         tests/latch.rs pass first (cargo test -p latch --test latch)."
+        first && second && stale == 0 && latest == 1 && ready,
+        "before the stress test, the simple case on one thread, with a waiter of Latch::new(1): poll with \
+         waker A (Pending? {first}), poll with waker B (Pending? {second}), `count_down` \
+         (expected 0 wake-ups of A, found {stale}; 1 of B, found {latest}), poll again \
+         (Ready? {ready}). Only the waker of the latest poll may be woken, once. Make the \
+         tests in tests/latch.rs pass first (cargo test -p latch --test latch)."
     );
 }
 
