@@ -29,6 +29,9 @@ struct Metadata {
     /// The files the learner edits, relative to the crate: what `reset`
     /// restores and what a solution may replace.
     edits: Vec<String>,
+    /// Run its behaviour tests under Miri on the solution (unsafe code).
+    #[serde(default)]
+    miri: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -45,6 +48,8 @@ pub struct Exercise {
     pub edits: Vec<PathBuf>,
     /// The names of its integration test targets (`tests/*.rs`).
     pub test_targets: Vec<String>,
+    /// Verify runs its behaviour tests under Miri on the solution.
+    pub miri: bool,
 }
 
 impl Exercise {
@@ -135,6 +140,7 @@ impl Workbook {
                 starter_fails_with: meta.starter_fails_with,
                 minutes: meta.minutes,
                 edits: meta.edits.iter().map(PathBuf::from).collect(),
+                miri: meta.miri,
                 test_targets: package
                     .targets
                     .iter()
@@ -161,23 +167,24 @@ impl Workbook {
         })
     }
 
-    /// The workbook to work on, found at run time: the nearest directory at
-    /// or above the current one that is a workbook (what `cargo xtask` was
-    /// typed in), else the parent of the `xtask/` that `cargo run` names in
-    /// `CARGO_MANIFEST_DIR`. Never a path compiled into the binary: the
-    /// folder may have moved since the build, and a target directory shared
-    /// between two checkouts runs one binary for both.
+    /// The workbook to work on, found at run time: the parent of the
+    /// `xtask/` that `cargo run` names in `CARGO_MANIFEST_DIR` when it
+    /// starts this tool (`cargo xtask` picks the workspace the current
+    /// directory is in), else the nearest workbook at or above the current
+    /// directory (the binary run by itself). Never a path compiled into the
+    /// binary: the folder may have moved since the build, and a target
+    /// directory shared between two checkouts runs one binary for both.
     pub fn locate() -> Result<PathBuf> {
-        let cwd = std::env::current_dir().context("read the current directory")?;
-        if let Some(root) = cwd.ancestors().find(|dir| is_workbook(dir)) {
-            return Ok(root.to_path_buf());
-        }
         let from_cargo = std::env::var_os("CARGO_MANIFEST_DIR")
             .map(PathBuf::from)
             .and_then(|xtask| Some(xtask.parent()?.to_path_buf()))
             .filter(|root| is_workbook(root));
-        match from_cargo {
-            Some(root) => Ok(root),
+        if let Some(root) = from_cargo {
+            return Ok(root);
+        }
+        let cwd = std::env::current_dir().context("read the current directory")?;
+        match cwd.ancestors().find(|dir| is_workbook(dir)) {
+            Some(root) => Ok(root.to_path_buf()),
             None => bail!(
                 "{} is not inside the workbook: no folder at or above it has a Cargo.toml \
                  with [workspace], an xtask/ and an exercises/ folder. Run `cargo xtask` \

@@ -8,7 +8,7 @@
 
 mod exercise;
 mod layout;
-
+mod miri;
 mod report;
 pub mod scratch;
 mod shipped;
@@ -94,7 +94,8 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     let (snippets, refused) = snippets::extract(&copy.book_src())?;
 
     let tool_checks = if copy.tool_packages.is_empty() { 0 } else { 2 };
-    let total = 2 + snippets.len() + 3 * selected.len() + tool_checks + 3;
+    let miri_checks = selected.iter().filter(|e| e.miri).count();
+    let total = 2 + snippets.len() + 3 * selected.len() + miri_checks + tool_checks + 3;
     println!(
         "Verifying {} exercises, the book and {} snippets as shipped, on a scratch copy \
          in {} (removed when verify ends)",
@@ -145,6 +146,7 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
                 .map_err(|why| verifier.with_log(why, &format!("{}-solution", exercise.name)))
         });
     }
+    verifier.check_miri(&mut report, &selected);
 
     if !copy.tool_packages.is_empty() {
         let tools = with_packages(&[], copy.tool_packages.iter().map(String::as_str));
@@ -202,6 +204,18 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
             }
         },
     );
+    // The next run rebuilds the workbook's own crates from a fresh copy:
+    // keep only what the dependencies built.
+    let own = scratch::own_packages(&copy);
+    let clean_log = verifier.log("clean");
+    if let Err(error) = scratch::clean_own_builds(
+        &verifier.scratch.dir,
+        &verifier.scratch.target,
+        &own,
+        &clean_log,
+    ) {
+        eprintln!("note: could not remove the scratch builds: {error:#}");
+    }
 
     Ok(if report.finish() {
         ExitCode::SUCCESS

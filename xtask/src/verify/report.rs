@@ -8,6 +8,8 @@ pub struct Report {
     done: usize,
     passed: usize,
     failed: Vec<String>,
+    /// Checks that could not run here, with why.
+    skipped: Vec<String>,
 }
 
 impl Report {
@@ -17,6 +19,7 @@ impl Report {
             done: 0,
             passed: 0,
             failed: Vec::new(),
+            skipped: Vec::new(),
         }
     }
 
@@ -45,8 +48,26 @@ impl Report {
         }
     }
 
+    /// Counts a check that cannot run on this machine: neither passed nor
+    /// failed, and named again in the summary.
+    pub fn skip(&mut self, label: &str, why: &str) {
+        self.done += 1;
+        let width = self.total.to_string().len();
+        println!(
+            "[{:>width$}/{}] {label} ... skipped: {why}",
+            self.done, self.total
+        );
+        self.skipped.push(format!("{label}: {why}"));
+    }
+
     /// Prints the summary; true when every check passed.
     pub fn finish(self) -> bool {
+        if !self.skipped.is_empty() {
+            println!("\nSkipped checks (they could not run here):");
+            for label in &self.skipped {
+                println!("  - {label}");
+            }
+        }
         if !self.failed.is_empty() {
             println!("\nFailed checks:");
             for label in &self.failed {

@@ -103,3 +103,142 @@ pub fn fingerprint(dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>> {
         .map(|p| Ok((p.clone(), fs::read(&p)?)))
         .collect()
 }
+
+/// The packages of the scratch workspace whose builds verify removes when
+/// it ends: the workbook's own crates. The scratch copy is made afresh on
+/// every run, so the next run rebuilds them anyway; only the dependencies'
+/// builds (tokio, futures, ...) are worth keeping.
+pub fn own_packages(copy: &crate::workbook::Workbook) -> Vec<String> {
+    let mut packages: Vec<String> = copy.exercises.iter().map(|e| e.name.clone()).collect();
+    packages.extend(copy.tool_packages.iter().cloned());
+    if copy.root.join("book-snippets").is_dir() {
+        packages.push("book-snippets".to_owned());
+    }
+    packages
+}
+
+/// Removes the builds of `packages` from verify's target directory: the
+/// main tree, Miri's (`miri/<triple>/`) and trybuild's (`tests/trybuild/`,
+/// where the case programs and their project crates live too). What the
+/// dependencies built stays, so the next run does not rebuild them.
+pub fn clean_own_builds(
+    scratch: &Path,
+    target: &Path,
+    packages: &[String],
+    log: &Path,
+) -> Result<()> {
+    let mut trees = vec![(target.to_path_buf(), None)];
+    for nested in [target.join("miri"), target.join("tests").join("trybuild")] {
+        trees.push((nested.clone(), None));
+        for triple in target_triples(&nested) {
+            trees.push((nested.clone(), Some(triple)));
+        }
+    }
+    for (tree, triple) in trees {
+        let profile = match &triple {
+            Some(triple) => tree.join(triple).join("debug"),
+            None => tree.join("debug"),
+        };
+        if !profile.is_dir() {
+            continue;
+        }
+        let mut command = crate::process::cargo();
+        command
+            .arg("clean")
+            .args(packages.iter().flat_map(|p| ["-p", p.as_str()]))
+            .arg("--target-dir")
+            .arg(&tree)
+            .current_dir(scratch)
+            .env_remove("CARGO_TARGET_DIR");
+        if let Some(triple) = &triple {
+            command.args(["--target", triple]);
+        }
+        crate::process::run_bounded(&mut command, std::time::Duration::from_secs(120), log)?;
+        remove_trybuild_cases(&profile)?;
+    }
+    Ok(())
+}
+
+/// Target triples built under `dir` (`dir/<triple>/debug`).
+fn target_triples(dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_name() != "debug" && entry.path().join("debug").is_dir())
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .collect()
+}
+
+/// Trybuild's case programs (`trybuild000`, ...) and the project crate it
+/// wraps them in (`NAME-tests`): not workspace packages, so `cargo clean
+/// -p` does not know them.
+fn remove_trybuild_cases(profile: &Path) -> Result<()> {
+    for dir in [
+        profile.to_path_buf(),
+        profile.join("deps"),
+        profile.join(".fingerprint"),
+    ] {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.filter_map(|entry| entry.ok()) {
+            if !is_trybuild_case(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
+            let path = entry.path();
+            if path.is_dir() {
+                fs::remove_dir_all(&path)?;
+            } else {
+                fs::remove_file(&path)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `trybuild000-<hash>`, `trybuild000.d`, `hello_async_tests-<hash>`,
+/// `hello-async-tests`: build output of trybuild's generated crates.
+fn is_trybuild_case(file: &str) -> bool {
+    let stem = file.split('.').next().unwrap_or(file);
+    let base = match stem.rsplit_once('-') {
+        Some((base, hash)) if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            base
+        }
+        _ => stem,
+    };
+    let numbered = base
+        .strip_prefix("trybuild")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    numbered || base.ends_with("-tests") || base.ends_with("_tests")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_trybuild_case;
+
+    #[test]
+    fn knows_trybuild_output_from_dependencies() {
+        for case in [
+            "trybuild000-0123456789abcdef",
+            "trybuild012.d",
+            "hello_async_tests-0123456789abcdef",
+            "hello-async-tests",
+            "hello-async-tests-0123456789abcdef",
+        ] {
+            assert!(is_trybuild_case(case), "{case} is trybuild's");
+        }
+        for dependency in [
+            "libtrybuild-0123456789abcdef.rlib",
+            "trybuild-0123456789abcdef",
+            "libfutures_test-0123456789abcdef.rlib",
+            "tokio-test-0123456789abcdef",
+        ] {
+            assert!(
+                !is_trybuild_case(dependency),
+                "{dependency} is a dependency"
+            );
+        }
+    }
+}
