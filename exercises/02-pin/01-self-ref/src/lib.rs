@@ -16,9 +16,9 @@ pub struct Scanner {
     len: usize,
     /// The next unread byte of `text`.
     cursor: *const u8,
-    // TODO (1): as it is, `Scanner` is `Unpin`, so `Pin<Box<Scanner>>` gives
-    // anyone a `&mut Scanner`, and `mem::swap` can move a scanner away from
-    // the text its cursor points into. Add a field that opts out of `Unpin`.
+    // TODO (1): a scanner points into itself, so once pinned it must never
+    // move. As it is, `Scanner` is `Unpin`, which tells the compiler that
+    // moving one is harmless, and `Pin` then guards nothing. Make it `!Unpin`.
 }
 
 impl Scanner {
@@ -37,19 +37,18 @@ impl Scanner {
             len: text.len(),
             cursor: ptr::null(),
         };
-        // TODO (2): this points the cursor at `scanner.text` while `scanner`
-        // is a local variable of `new`, and the next line moves the scanner
-        // into a box. Set the cursor once the scanner is where it will stay.
+        // TODO (2): the scanner this function returns must have its cursor
+        // on the first byte of its own `text`, at the address where that
+        // scanner stays. Here the cursor is set, and then the scanner moves.
         scanner.cursor = scanner.text.as_ptr();
         Box::pin(scanner)
     }
 
     /// Moves the cursor `n` bytes forward.
     fn advance(self: Pin<&mut Self>, n: usize) {
-        // TODO (3): `Pin::get_mut` exists only for `Unpin` types. Once
-        // `Scanner` is `!Unpin`, write the cursor through
-        // `Pin::get_unchecked_mut` instead, in an `unsafe` block with a
-        // `// SAFETY:` comment saying why the scanner is not moved.
+        // TODO (3): once `Scanner` is `!Unpin`, this stops compiling. Move
+        // the cursor forward without moving the scanner. Put a `// SAFETY:`
+        // comment above any `unsafe` block, saying why its promise holds.
         let this = self.get_mut();
         this.cursor = this.cursor.wrapping_add(n);
     }

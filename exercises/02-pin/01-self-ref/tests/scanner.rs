@@ -2,6 +2,7 @@ use std::mem;
 use std::pin::Pin;
 
 use self_ref::Scanner;
+use workbook_support::unpin::{NotUnpin as _, probe};
 
 /// Panics with a message unless the scanner's cursor points `read` bytes
 /// into the scanner's own text, and that text lies inside the scanner.
@@ -21,6 +22,18 @@ fn assert_points_into_itself(scanner: Pin<&Scanner>, read: usize, when: &str) {
         "{when}: the cursor ({cursor:#x}) does not point into this scanner: \
          it should be {read} bytes after the start of the scanner's own text \
          ({text:#x}). Was it set before the scanner reached its final address?"
+    );
+}
+
+#[test]
+fn a_scanner_is_not_unpin() {
+    let scanner = Scanner::new("words");
+    assert!(
+        !probe(scanner.as_ref().get_ref()).is_unpin(),
+        "`Scanner` is Unpin, so a `Pin<Box<Scanner>>` hands out `&mut Scanner` to safe code, \
+         which can then swap or move a scanner away from the text its cursor points into \
+         (that is why the programs in tests/ui/ compile). A struct is Unpin when all its \
+         fields are: give `Scanner` a field that is not, and write no `impl Unpin for Scanner`"
     );
 }
 

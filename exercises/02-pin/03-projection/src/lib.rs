@@ -23,9 +23,8 @@ where
 pin_project! {
     /// The future returned by [`map`].
     pub struct Map<F, G> {
-        // TODO: this future has to stay where it is once it has been polled.
-        // Mark it with `#[pin]`, so that `self.project()` hands it out as
-        // `Pin<&mut F>` (and `Map` is `Unpin` only when `F` is).
+        // TODO: `future` may be `!Unpin`: once a `Map` is pinned, this
+        // field must stay where it is until it is dropped. `f` may move.
         future: F,
         // The function, until it has been called. `None` means "finished".
         f: Option<G>,
@@ -40,15 +39,12 @@ where
     type Output = T;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        // TODO: call `self.project()` to get at the fields. Poll the pinned
-        // future; when it is ready, take `f` out of its `Option` and return
-        // `Poll::Ready(f(output))`. If `f` is already gone, this `Map` has
-        // finished: panic instead of polling the future again.
+        // TODO: poll the inner future where it lies. `Map` is `Pending`
+        // exactly when the inner future is; when it is `Ready(output)`,
+        // finish with `f(output)`, calling `f` once. A `Map` polled again
+        // after it finished panics without polling the inner future.
         let _ = cx;
-        todo!(
-            "poll the inner future through `self.project()`: mark the `future` field with #[pin] \
-             inside pin_project! so the projection gives you a `Pin<&mut F>`"
-        )
+        todo!("poll the inner future where it lies, then finish with f(output): see `Map`")
     }
 }
 // ANCHOR_END: map

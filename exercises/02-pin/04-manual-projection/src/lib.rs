@@ -48,15 +48,14 @@ impl<F> Timed<F> {
     /// Splits a pinned `Timed` into its fields: the future stays pinned,
     /// the bookkeeping fields come out as plain `&mut`.
     fn project(self: Pin<&mut Self>) -> (Pin<&mut F>, &mut Option<Instant>, &mut u32) {
-        // TODO: get a `&mut Timed<F>` out of the pin (`Pin::get_unchecked_mut`),
-        // re-pin only the `future` field (`Pin::new_unchecked`), and return
-        // the other two fields as they are. Write a `// SAFETY:` comment
-        // above each `unsafe` block saying why the promise holds.
+        // TODO: split the pinned `Timed` into its fields: the future still
+        // pinned, `started` and `polls` as plain `&mut`. Above each `unsafe`
+        // block, a `// SAFETY:` comment says why its promise holds.
         // (Reading a field through the pin, as here, is always allowed.)
         let _ = (&self.future, &self.started, &self.polls);
         todo!(
-            "project by hand: write `Timed::project` with `unsafe` (get_unchecked_mut, then \
-             Pin::new_unchecked for the future only), a `// SAFETY:` comment on each block"
+            "project by hand: split `Pin<&mut Timed<F>>` into its fields, with a \
+             `// SAFETY:` comment above each `unsafe` block"
         )
     }
     // ANCHOR_END: project
@@ -68,9 +67,9 @@ impl<F: Future> Future for Timed<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let (future, started, polls) = self.project();
-        // TODO: note the time of the first poll (`Instant::now()`), count
-        // this poll, then poll the future. When it is ready, return its
-        // output with the poll count and the time since the first poll.
+        // TODO: keep the contract of `Timing`: count every poll, measure
+        // from the first poll to the one that returns `Ready`, and be
+        // `Pending` exactly when the inner future is.
         let _ = (future, started, polls, cx);
         todo!("poll the projected future and fill in a `Timing`")
     }

@@ -1,7 +1,7 @@
-// TODO: this program does not compile. `Future::poll` takes
-// `self: Pin<&mut Self>`, and an async block is `!Unpin`, so it has to be
-// pinned before it can be polled. Pin it once, before the loop (on the stack
-// is enough), and poll it through `.as_mut()` on every turn.
+// TODO: this program does not compile: `Future::poll` takes
+// `self: Pin<&mut Self>`, and this async block is `!Unpin`. Make it compile
+// and run to the end, with no `unsafe`: one future, polled by hand on each
+// turn of the loop and resumed where it stopped, not made anew.
 #![forbid(unsafe_code)]
 
 use std::future::Future;

@@ -1,8 +1,7 @@
-// TODO: this program does not compile. `&mut work` is a future only when
-// `work` is `Unpin`, and an `async fn`'s future is not. Pin `work` once,
-// before the loop (`std::pin::pin!` or `tokio::pin!`), and keep polling that
-// same future through `&mut work` (or `work.as_mut()`). Making a new
-// `slow_sum` future inside the loop would start the sum over on every turn.
+// TODO: this program does not compile: `&mut work` is a future only when
+// `work` is `Unpin`, and an `async fn`'s future is not. Make it compile and
+// run to the end, with no `unsafe`: one `slow_sum`, started once and resumed
+// on every turn of the loop, while the progress ticks go on.
 #![forbid(unsafe_code)]
 
 use std::cell::Cell;
