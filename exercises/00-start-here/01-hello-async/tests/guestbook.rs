@@ -41,6 +41,12 @@ fn each_visitor_signs_in_turn() {
         let book = Guestbook::new();
         bounded(welcome(&book, "Ada")).await;
         bounded(welcome(&book, "Grace")).await;
+        assert!(
+            !book.lines().is_empty(),
+            "two welcomes finished, but the guestbook is still empty.\n\
+             Calling `sign(..)` only builds a future; the signing runs when that \
+             future is awaited. Look for the compiler warning in src/lib.rs."
+        );
         assert_eq!(
             book.lines(),
             ["Ada was here", "Grace was here"],

@@ -50,7 +50,13 @@ fn the_request_goes_out_on_the_first_poll() {
         let client = Client::new();
         let mut driver = Driver::new("get(&client, \"/a\")");
         let mut future = pin!(get(&client, "/a"));
-        let _ = driver.poll(future.as_mut());
+        let first = driver.poll(future.as_mut());
+        assert!(
+            first.is_pending(),
+            "the first poll of get(&client, \"/a\") returned {first:?}: it should send the \
+             request and then wait for the reply, which is Pending on its first poll. Is the \
+             reply from `client.reply(number)` awaited?"
+        );
         assert_eq!(
             client.sent(),
             ["GET /a"],

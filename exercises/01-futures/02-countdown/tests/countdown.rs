@@ -69,8 +69,15 @@ fn wakes_exactly_once_per_pending() {
 fn zero_is_ready_on_the_first_poll() {
     within(LIMIT, || {
         let mut driver = Driver::new("Countdown::new(0)");
+        driver.when_not_woken(
+            "Countdown::new(0) has nothing to count down: its first poll should return \
+             Ready(\"liftoff\"), not Pending, and a future that is Ready needs no wake-up.",
+        );
         let output = driver.run(Countdown::new(0), Limits::default());
-        assert_eq!(output, "liftoff");
+        assert_eq!(
+            output, "liftoff",
+            "a finished countdown should output \"liftoff\""
+        );
         assert_eq!(
             driver.polls(),
             1,
@@ -101,5 +108,8 @@ fn runs_on_tokio() {
     });
     let output = output
         .expect("tokio never polled the countdown again: was its waker woken before Pending?");
-    assert_eq!(output, "liftoff");
+    assert_eq!(
+        output, "liftoff",
+        "a finished countdown should output \"liftoff\""
+    );
 }

@@ -1,5 +1,6 @@
 use std::fmt::Debug;
 use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
 use std::pin::pin;
 use std::task::Poll;
 use std::time::Duration;
@@ -9,15 +10,34 @@ use workbook_support::{Driver, Limits, Scripted, Trace, on_paused_tokio, within}
 
 const LIMIT: Duration = Duration::from_secs(5);
 
+/// "1 time", "2 times".
+fn times(n: usize) -> String {
+    if n == 1 {
+        "1 time".to_owned()
+    } else {
+        format!("{n} times")
+    }
+}
+
 /// Polls `future` until it is ready, like an executor that polls again only
-/// after a wake-up, and says which poll it was ready on.
-fn drive<F: Future>(driver: &mut Driver, future: F) -> (F::Output, usize) {
+/// after a wake-up, and says which poll it was ready on. If that fails, the
+/// trace so far is printed under the failure message.
+fn drive<F: Future>(driver: &mut Driver, trace: &Trace, future: F) -> (F::Output, usize) {
     driver.when_not_woken(
-        "No inner future returned Pending in that poll, so nothing will wake the task. \
-         Poll every unfinished inner future on every poll; the ones that return Pending arrange the wake-up.",
+        "In that poll, neither a nor b returned Pending (the trace below shows which of them \
+         were polled at all), so nothing will wake the task. Every poll must poll each inner \
+         future that has not finished; the ones that return Pending arrange the wake-up, and \
+         once both have finished the poll must return Ready.",
     );
-    let output = driver.run(future, Limits { max_polls: 20 });
-    (output, driver.polls())
+    match panic::catch_unwind(AssertUnwindSafe(|| {
+        driver.run(future, Limits { max_polls: 20 })
+    })) {
+        Ok(output) => (output, driver.polls()),
+        Err(payload) => {
+            eprintln!("What happened until then:\n{}", trace.render());
+            panic::resume_unwind(payload)
+        }
+    }
 }
 
 /// Runs `join(a, b)` where `a` is Pending `pa` times and `b` is Pending `pb`
@@ -31,9 +51,13 @@ fn run_join<T: Debug + Unpin + Clone>(
     let trace = Trace::new();
     let a = Scripted::new("a", &trace, pa, a_out);
     let b = Scripted::new("b", &trace, pb, b_out);
-    let name = format!("join(a, b) (a: {pa} Pending, b: {pb} Pending)");
+    let name = format!(
+        "join(a, b) (a: Pending {}, b: Pending {})",
+        times(pa),
+        times(pb)
+    );
     let mut driver = Driver::traced(&name, &trace);
-    let (output, polls) = drive(&mut driver, join(a, b));
+    let (output, polls) = drive(&mut driver, &trace, join(a, b));
     (output, polls, trace)
 }
 
@@ -64,7 +88,7 @@ fn first_poll_polls_both() {
 fn polls_both_on_every_poll_until_done() {
     within(LIMIT, || {
         let (output, polls, trace) = run_join(2, 1, 2, 2);
-        assert_eq!(output, (1, 2));
+        assert_eq!(output, (1, 2), "the output is (a's output, b's output)");
         let a_polls = trace.count(|e| e.starts_with("  a:"));
         let b_polls = trace.count(|e| e.starts_with("  b:"));
         assert_eq!(
@@ -82,17 +106,19 @@ fn ready_on_the_poll_where_the_slower_one_finishes() {
     within(LIMIT, || {
         for (pa, pb) in [(0, 0), (0, 2), (2, 0), (1, 3), (3, 1), (2, 2)] {
             let (output, polls, trace) = run_join(pa, "a", pb, "b");
-            assert_eq!(output, ("a", "b"));
+            assert_eq!(output, ("a", "b"), "the output is (a's output, b's output)");
             let expected = pa.max(pb) + 1;
             assert_eq!(
                 polls,
                 expected,
-                "a is Pending {pa} times and b {pb} times, so join(a, b) should be Ready on \
-                 poll {expected} (the slower one decides), but it was Ready on poll {polls}.\n\
+                "a is Pending {} and b {}, so join(a, b) should be Ready on poll {expected} \
+                 (the slower one decides), but it was Ready on poll {polls}.\n\
                  Too late: return Ready in the same poll in which the second output arrives, \
                  even when both arrive in that poll.\n\
                  Too early: an inner future was polled in a loop inside one poll (that blocks \
                  the thread).\ntrace:\n{}",
+                times(pa),
+                times(pb),
                 trace.render()
             );
         }
@@ -123,7 +149,11 @@ fn keeps_the_first_output_and_never_polls_a_finished_future() {
         // A `Scripted` future panics when polled after `Ready`: a join that
         // forgets the first output and polls again fails here.
         let (output, _, trace) = run_join(0, String::from("first"), 3, String::from("second"));
-        assert_eq!(output, ("first".to_owned(), "second".to_owned()));
+        assert_eq!(
+            output,
+            ("first".to_owned(), "second".to_owned()),
+            "the output is (a's output, b's output)"
+        );
         assert_eq!(
             trace.count(|e| e.starts_with("  a:")),
             1,
@@ -166,8 +196,12 @@ fn does_not_wake_itself_when_nothing_is_ready() {
         let b = Scripted::new("b", &trace, 0, 'b');
         let mut driver = Driver::new("join(pending(), b)");
         let mut joined = pin!(join(a, b));
-        for _ in 0..2 {
-            assert_eq!(driver.poll(joined.as_mut()), Poll::Pending);
+        for n in 1..=2 {
+            assert_eq!(
+                driver.poll(joined.as_mut()),
+                Poll::Pending,
+                "a never finishes, so poll {n} of join(pending(), b) must return Pending"
+            );
         }
         assert_eq!(
             driver.wakes(),
@@ -205,7 +239,7 @@ fn waits_for_the_slower_not_the_sum_on_tokio() {
         let output = timeout(Duration::from_secs(1), join(a, b))
             .await
             .expect("join(a, b) never finished on tokio: are both futures polled on every poll?");
-        assert_eq!(output, ("a", "b"));
+        assert_eq!(output, ("a", "b"), "the output is (a's output, b's output)");
         start.elapsed()
     });
     assert_eq!(

@@ -1,6 +1,6 @@
 use std::any::Any;
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::pin;
 use std::time::Duration;
 
@@ -10,14 +10,25 @@ use workbook_support::{Driver, Limits, Scripted, Trace, on_paused_tokio, within}
 const LIMIT: Duration = Duration::from_secs(5);
 
 /// Polls `future` until it is ready, like an executor that polls again only
-/// after a wake-up, and says which poll it was ready on.
-fn drive<F: Future>(driver: &mut Driver, future: F) -> (F::Output, usize) {
+/// after a wake-up, and says which poll it was ready on. If that fails, the
+/// trace so far (when there is one) is printed under the failure message.
+fn drive<F: Future>(driver: &mut Driver, trace: Option<&Trace>, future: F) -> (F::Output, usize) {
     driver.when_not_woken(
-        "No inner future returned Pending in that poll, so nothing will wake the task. \
-         Each poll must poll a, then b, until one of them is Ready: the ones that return Pending arrange the wake-up.",
+        "In that poll, neither a nor b returned Pending (the trace below shows which of them \
+         were polled at all), so nothing will wake the task. Each poll must poll a, then b, \
+         until one of them is Ready: the ones that return Pending arrange the wake-up.",
     );
-    let output = driver.run(future, Limits { max_polls: 20 });
-    (output, driver.polls())
+    match catch_unwind(AssertUnwindSafe(|| {
+        driver.run(future, Limits { max_polls: 20 })
+    })) {
+        Ok(output) => (output, driver.polls()),
+        Err(payload) => {
+            if let Some(trace) = trace {
+                eprintln!("What happened until then:\n{}", trace.render());
+            }
+            resume_unwind(payload)
+        }
+    }
 }
 
 type Race = Either<(&'static str, Scripted<&'static str>), (&'static str, Scripted<&'static str>)>;
@@ -29,7 +40,7 @@ fn race(pa: usize, pb: usize, trace: &Trace) -> (Race, usize) {
     let b = Scripted::new("b", trace, pb, "b").trace_drop();
     let name = format!("select(a, b) (a: {pa} Pending, b: {pb} Pending)");
     let mut driver = Driver::traced(&name, trace);
-    drive(&mut driver, select(a, b))
+    drive(&mut driver, Some(trace), select(a, b))
 }
 
 fn inner_polls(trace: &Trace) -> Vec<String> {
@@ -80,7 +91,7 @@ fn b_wins_when_it_finishes_first() {
         let Either::Right((output, a)) = result else {
             panic!("b was Ready on the first poll and a was not, so b wins: expected Right");
         };
-        assert_eq!(output, "b");
+        assert_eq!(output, "b", "b won, so the output is b's");
         assert_eq!(
             polls, 1,
             "b was Ready on the first poll, so select(a, b) should be Ready on poll 1"
@@ -109,8 +120,13 @@ fn a_wins_a_tie_and_b_is_not_polled() {
                     trace.render()
                 );
             };
-            assert_eq!(output, "a");
-            assert_eq!(polls, pending + 1);
+            assert_eq!(output, "a", "a won, so the output is a's");
+            assert_eq!(
+                polls,
+                pending + 1,
+                "a and b are both ready on poll {}, so select(a, b) is Ready on that poll",
+                pending + 1
+            );
             assert_eq!(
                 inner_polls(&trace).last().map(String::as_str),
                 Some("a: Ready(\"a\")"),
@@ -121,8 +137,8 @@ fn a_wins_a_tie_and_b_is_not_polled() {
             );
             // The caller can still finish b and get its output.
             let mut driver = Driver::new("the handed-back b");
-            let (output, _) = drive(&mut driver, &mut b);
-            assert_eq!(output, "b");
+            let (output, _) = drive(&mut driver, None, &mut b);
+            assert_eq!(output, "b", "the handed-back b, driven on, outputs \"b\"");
         }
     });
 }
@@ -142,7 +158,7 @@ fn the_loser_keeps_its_progress_and_is_not_dropped() {
                 trace.render()
             );
         };
-        assert_eq!(output, "b");
+        assert_eq!(output, "b", "b won, so the output is b's");
         assert_eq!(
             trace.count(|e| e == "  a: dropped"),
             0,
@@ -155,8 +171,8 @@ fn the_loser_keeps_its_progress_and_is_not_dropped() {
             "a was polled twice during the race, so 1 of its 3 Pendings is left"
         );
         let mut driver = Driver::new("the handed-back a");
-        let (output, polls) = drive(&mut driver, &mut a);
-        assert_eq!(output, "a");
+        let (output, polls) = drive(&mut driver, None, &mut a);
+        assert_eq!(output, "a", "the handed-back a, driven on, outputs \"a\"");
         assert_eq!(
             polls, 2,
             "the handed-back a should finish after its 1 remaining Pending: it keeps its progress"
@@ -212,7 +228,10 @@ fn wakes_only_through_the_inner_futures() {
         let mut driver = Driver::new("select(pending(), pending())");
         let never = std::future::pending::<()>;
         let mut race = pin!(select(never(), never()));
-        assert!(driver.poll(race.as_mut()).is_pending());
+        assert!(
+            driver.poll(race.as_mut()).is_pending(),
+            "neither future can ever finish, so select(pending(), pending()) must be Pending"
+        );
         assert_eq!(
             driver.wakes(),
             0,
@@ -237,7 +256,7 @@ fn trace_of_a_race_and_the_loser_driven_to_the_end() {
         trace.push(format!("select output: Right(({output:?}, a))"));
         trace.push("the caller keeps driving a:");
         let mut driver = Driver::traced("the handed-back a", &trace);
-        let (output, _) = drive(&mut driver, &mut a);
+        let (output, _) = drive(&mut driver, None, &mut a);
         trace.push(format!("a output: {output:?}"));
         drop(a);
     });
@@ -266,9 +285,13 @@ fn the_loser_keeps_running_on_tokio() {
         let Either::Right((output, slow)) = result else {
             panic!("the 30ms future should beat the 50ms one");
         };
-        assert_eq!(output, "fast");
+        assert_eq!(output, "fast", "the 30ms future wins");
         let winner_at = start.elapsed();
-        assert_eq!(slow.await, "slow");
+        assert_eq!(
+            slow.await,
+            "slow",
+            "the handed-back loser finishes with its output"
+        );
         (winner_at, start.elapsed())
     });
     assert_eq!(

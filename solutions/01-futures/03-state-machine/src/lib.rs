@@ -31,6 +31,12 @@ pub async fn brew_tea(kitchen: Kitchen, cups: u32) -> String {
 
 /// `brew_tea` written by hand: one variant for each place where the
 /// `async fn` can be paused, holding what the rest of the body still needs.
+///
+/// The contract, which the tests check: a `BrewTea` does what the future of
+/// `brew_tea(kitchen, cups)` does, poll for poll. It outputs the same tea;
+/// each poll runs until the kettle or the teapot returns `Pending`, or the
+/// tea is made; it polls the kettle and the teapot, and wakes the waker, in
+/// exactly the same order; and polled again after `Ready`, it panics.
 pub enum BrewTea {
     /// Created, not polled yet: nothing of the body has run.
     Start { kitchen: Kitchen, cups: u32 },

@@ -19,6 +19,16 @@ use std::task::{Context, Poll};
 ///
 /// Both futures make progress during the same `.await`, so the whole join
 /// takes as long as the slower of the two, not the sum.
+///
+/// The contract, which the tests check:
+///
+/// - Every poll of the join polls each inner future that has not finished
+///   yet, `a` before `b`.
+/// - An inner future that has returned `Ready` is never polled again.
+/// - The join is `Ready` in the very poll in which the last inner future
+///   finishes, with the outputs in argument order, whichever finished first.
+/// - The join never wakes the waker itself: the only wake-ups are those the
+///   inner futures make.
 pub fn join<A, B>(a: A, b: B) -> Join<A, B>
 where
     A: Future + Unpin,

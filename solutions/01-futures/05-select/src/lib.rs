@@ -20,18 +20,22 @@ use std::task::{Context, Poll};
 /// `futures::future::Either`.
 pub use futures::future::Either;
 
-/// Races `a` against `b`.
+/// Races `a` against `b`, like `futures::future::select`.
 ///
-/// The returned future finishes as soon as one of them does, with
-/// `Either::Left((a's output, b))` or `Either::Right((b's output, a))`: the
-/// winner's output and the loser itself, not dropped and not polled any
-/// further, so the caller can keep driving it.
+/// The contract, which the tests check:
 ///
-/// Each poll polls `a` first, then `b`, so `a` wins when both would be
-/// ready in the same poll. If `a` is ready, `b` is not polled at all.
-///
-/// A `Select` that has finished must not be polled again: it panics with
-/// the message `"select: polled after it completed"`.
+/// - Each poll polls `a`, then `b`, until one of them is `Ready`.
+/// - The returned future finishes in the poll in which the first of them
+///   does, with `Either::Left((a's output, b))` or
+///   `Either::Right((b's output, a))`: the winner's output and the loser
+///   itself, alive, with all its progress, and not polled again by the
+///   select, so the caller can keep driving it.
+/// - In a poll where `a` is `Ready`, `b` is not polled at all: `a` wins a
+///   tie.
+/// - The select never wakes the waker itself: the only wake-ups are those
+///   the inner futures make.
+/// - Polled again after it finished, it panics with the message
+///   `"select: polled after it completed"`.
 pub fn select<A, B>(a: A, b: B) -> Select<A, B>
 where
     A: Future + Unpin,
