@@ -1,15 +1,19 @@
 // `PhantomPinned` is the standard `!Unpin` marker, a stand-in here for any
-// `!Unpin` future. `Timed` keeps its future structurally pinned, so
-// `Timed<PhantomPinned>` must be `!Unpin` too. If this compiles, `Timed` is
-// `Unpin` whatever `F` is (an `impl<F> Unpin for Timed<F>`), and safe code
-// could move a pinned `Timed` together with the future inside it.
+// `!Unpin` future. `Timed` keeps its future structurally pinned, so a pinned
+// `Timed<PhantomPinned>` must not hand out a `&mut Timed` in safe code: with
+// one, `mem::swap` or `mem::replace` could move it, and the future inside.
+// `&mut *pinned` needs `DerefMut`, which `Pin` implements only for `Unpin`
+// targets. If this compiles, `Timed` is `Unpin` whatever `F` is (an
+// `impl<F> Unpin for Timed<F>`).
+#![allow(unused_mut)] // rustc calls this `mut` unneeded once the borrow fails
+
 use std::marker::PhantomPinned;
+use std::pin::pin;
 
 use manual_projection::Timed;
 
-fn assert_unpin<T: Unpin>(_: &T) {}
-
 fn main() {
-    let timed = Timed::new(PhantomPinned);
-    assert_unpin(&timed);
+    let mut pinned = pin!(Timed::new(PhantomPinned));
+    let timed: &mut Timed<PhantomPinned> = &mut *pinned;
+    let _ = timed;
 }
