@@ -495,3 +495,14 @@ fn outside_any_workbook_it_says_where_to_run() {
     assert!(output.contains("is not inside the workbook"), "{output}");
     assert!(output.contains("--root"), "{output}");
 }
+
+#[test]
+fn run_by_cargo_from_outside_it_finds_the_workbook_cargo_names() {
+    // `cargo run --manifest-path WORKBOOK/Cargo.toml -p xtask` typed
+    // elsewhere: cargo names the package in CARGO_MANIFEST_DIR.
+    let fixture = checkout();
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let (ok, status) = xtask_in(elsewhere.path(), Some(&fixture.path("xtask")), &["status"]);
+    assert!(ok, "{status}");
+    assert!(status.contains("Current exercise: add"), "{status}");
+}
