@@ -304,12 +304,13 @@ fn dropping_the_handle_detaches_the_task() {
         let gate = Gate::new("task", &trace);
         let wait = gate.wait(());
         let log = trace.clone();
-        let handle = spawn(&executor, async move {
-            wait.await;
-            log.push("task: finished");
-        });
-        run(&executor);
-        drop(handle);
+        {
+            let _handle = spawn(&executor, async move {
+                wait.await;
+                log.push("task: finished");
+            });
+            run(&executor);
+        } // the handle is dropped here
         gate.open();
         run(&executor);
         assert_eq!(
