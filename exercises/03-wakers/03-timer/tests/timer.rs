@@ -294,6 +294,18 @@ fn the_task_woken_by_fire_finds_the_delay_ready() {
             "the Delay was polled (Pending) and then fired from another thread, but `fire` \
              did not wake the waker of that poll within 2s"
         );
+        let after = eager
+            .delay
+            .lock()
+            .unwrap()
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()));
+        assert_eq!(
+            after,
+            Poll::Ready(()),
+            "the Delay is still Pending when polled after the Delay was fired: \
+             `poll` must return Ready from then on"
+        );
         assert_eq!(
             seen,
             [Poll::Ready(())],

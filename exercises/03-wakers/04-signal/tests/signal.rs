@@ -186,6 +186,14 @@ fn the_task_woken_by_fire_finds_the_signal_fired() {
             "the waiter was polled (Pending) and then fired from another thread, but `fire` \
              did not wake the waker of that poll within 2s"
         );
+        let after = Pin::new(&mut *eager.waiter.lock().unwrap())
+            .poll(&mut Context::from_waker(Waker::noop()));
+        assert_eq!(
+            after,
+            Poll::Ready(()),
+            "the waiter is still Pending when polled after the signal was fired: \
+             `poll` must return Ready from then on"
+        );
         assert_eq!(
             seen,
             [Poll::Ready(())],

@@ -398,8 +398,9 @@ fn count_downs_from_many_threads_are_all_counted() {
             driver.wakes(),
             1,
             "the count reached zero once, while {THREADS} threads were counting down: the \
-             waiter must be woken exactly once; it was woken {} times. Decide \"this \
-             count_down reached zero\" in the same step that lowers the count",
+             waiter must be woken exactly once; it was woken {} times. Wake only in the \
+             count_down that takes the count to zero, and decide \"this count_down reached \
+             zero\" in the same step that lowers the count, or two of them may both decide so",
             driver.wakes()
         );
         assert_eq!(
@@ -467,6 +468,18 @@ fn the_task_woken_at_zero_finds_the_waiter_ready() {
             !seen.is_empty(),
             "the waiter was polled (Pending), then the count reached zero on another thread, \
              but the waker of that poll was not woken within 2s"
+        );
+        let after = eager
+            .wait
+            .lock()
+            .unwrap()
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()));
+        assert_eq!(
+            after,
+            Poll::Ready(()),
+            "the waiter is still Pending when polled after the count reached zero: \
+             `poll` must return Ready from then on"
         );
         assert_eq!(
             seen,
