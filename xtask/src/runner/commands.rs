@@ -184,11 +184,18 @@ pub fn solution(workbook: &Workbook, name: &str, force: bool, diff: bool) -> Res
     let progress = load_progress(workbook);
     let exercise = pick(workbook, &progress, Some(name))?;
     if !has_solution(workbook, exercise) {
+        let instead = if progress.is_done(exercise) {
+            "Yours passes every test.".to_owned()
+        } else {
+            format!(
+                "Take a hint with `cargo xtask hint {}`, or ask your instructor.",
+                exercise.name
+            )
+        };
         eprintln!(
             "This copy of the workbook has no solutions ({} is not in it), so there is \
-             none to show. Take a hint with `cargo xtask hint {}`, or ask your instructor.",
+             none to show. {instead}",
             exercise.solution_dir().display(),
-            exercise.name
         );
         return Ok(ExitCode::FAILURE);
     }
