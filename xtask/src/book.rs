@@ -121,13 +121,12 @@ impl ExerciseBoxes {
              <ul>\n\
              <li>Crate: <a class=\"exercise-crate\" href=\"{local}\"{remote}><code>{dir}</code></a>: start with its <code>README.md</code></li>\n\
              <li>Run: <code>{command}</code></li>\n\
-             <li>Afterwards: <code>cargo xtask solution {name}</code> shows the solution (<code>{solution}/</code>) and why it works</li>\n\
+             <li>Afterwards: <code>cargo xtask solution {name}</code> shows the solution and why it works</li>\n\
              </ul>\n",
             title = code_spans(&e.title),
             minutes = e.minutes,
             command = escape(&e.command()),
             name = escape(&e.name),
-            solution = escape(&e.solution_dir().display().to_string().replace('\\', "/")),
         );
         html.push_str(&hint_blocks(&crate::runner::hints::hints(&self.root, e)));
         html.push_str("\n</div>\n");
@@ -271,5 +270,29 @@ impl Visit for MessageText {
         } else {
             let _ = write!(self.0, "{}={value:?}", field.name());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_keeps_its_code_and_escapes_the_rest() {
+        assert_eq!(
+            code_spans("Call and `.await` a `Pin<&mut T>` & more"),
+            "Call and <code>.await</code> a <code>Pin&lt;&amp;mut T&gt;</code> &amp; more"
+        );
+    }
+
+    #[test]
+    fn each_hint_opens_inside_the_one_before() {
+        let html = hint_blocks(&["First.".to_owned(), "Second.".to_owned()]);
+        let first = html.find("Hint 1 of 2").expect("hint 1");
+        let second = html.find("Hint 2 of 2").expect("hint 2");
+        let first_close = html.find("</details>").expect("a close");
+        assert!(first < second && second < first_close, "{html}");
+        assert_eq!(html.matches("</details>").count(), 2, "{html}");
+        assert!(hint_blocks(&[]).is_empty());
     }
 }
