@@ -70,11 +70,25 @@ fn first_poll_polls_both() {
         let mut driver = Driver::new("join(a, b)");
         let mut joined = pin!(join(a, b));
         let poll = driver.poll(joined.as_mut());
-        let polled = trace.events();
+        let polled: Vec<&str> = trace
+            .events()
+            .iter()
+            .filter_map(|e| match e.trim() {
+                "a: Pending" => Some("a"),
+                "b: Pending" => Some("b"),
+                _ => None,
+            })
+            .collect();
         assert!(
-            polled.iter().any(|e| e.contains("a:")) && polled.iter().any(|e| e.contains("b:")),
+            polled.contains(&"a") && polled.contains(&"b"),
             "the first poll of join(a, b) must poll both a and b, so that both make progress \
-             during the same .await; it polled: {polled:?}"
+             during the same .await; it polled: {:?}",
+            trace.events()
+        );
+        assert_eq!(
+            polled,
+            ["a", "b"],
+            "the first poll of join(a, b) must poll a, then b, once each"
         );
         assert_eq!(
             poll,

@@ -89,7 +89,10 @@ fn b_wins_when_it_finishes_first() {
         let trace = Trace::new();
         let (result, polls) = race(3, 0, &trace);
         let Either::Right((output, a)) = result else {
-            panic!("b was Ready on the first poll and a was not, so b wins: expected Right");
+            panic!(
+                "b is Ready on the first poll and a is not, so b wins: expected Right; trace:\n{}",
+                trace.render()
+            );
         };
         assert_eq!(output, "b", "b won, so the output is b's");
         assert_eq!(

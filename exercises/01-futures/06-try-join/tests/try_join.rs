@@ -41,18 +41,22 @@ fn inner_polls(trace: &Trace) -> Vec<String> {
         .collect()
 }
 
-/// The events of poll `n` in `trace`, up to and including its result.
+/// The events of poll `n` in `trace`, up to and including its result: what
+/// happened before that poll returned.
 fn poll_events(trace: &Trace, n: usize) -> Vec<String> {
     let events = trace.events();
     let start = events
         .iter()
         .position(|e| *e == format!("poll {n}"))
         .map_or(events.len(), |i| i + 1);
-    events[start..]
-        .iter()
-        .take_while(|e| !e.starts_with("poll "))
-        .cloned()
-        .collect()
+    let mut during = Vec::new();
+    for event in &events[start..] {
+        during.push(event.clone());
+        if event.starts_with("  -> ") {
+            break;
+        }
+    }
+    during
 }
 
 /// Polls `future` until it is ready, like an executor that polls again only
@@ -243,8 +247,13 @@ fn an_error_from_a_means_b_is_not_polled_again() {
 
 /// A value that records its drop, to see when a value that already came out
 /// of one future is thrown away.
-#[derive(Debug)]
 struct Kept(Trace);
+
+impl Debug for Kept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a's value")
+    }
+}
 
 impl Drop for Kept {
     fn drop(&mut self) {
