@@ -16,6 +16,10 @@ fn assert_points_into_itself(scanner: Pin<&Scanner>, read: usize, when: &str) {
          ({scanner_start:#x}..{scanner_end:#x}); keep it in the `text` array"
     );
     let cursor = scanner.cursor() as usize;
+    assert_ne!(
+        cursor, 0,
+        "{when}: the cursor is null: `Scanner::new` never pointed it at the scanner's text"
+    );
     assert_eq!(
         cursor,
         text + read,

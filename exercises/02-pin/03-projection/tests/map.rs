@@ -19,7 +19,8 @@ fn a_map_of_a_not_unpin_future_is_not_unpin() {
         !probe(&future).is_unpin(),
         "`Map<F, G>` is Unpin although F (an async block) is not, so safe code could move a \
          pinned Map and the future inside it. Mark the `future` field with #[pin] inside \
-         pin_project! and do not implement Unpin yourself"
+         pin_project!, keep the future itself in that field (not boxed), and do not implement \
+         Unpin yourself"
     );
 }
 
@@ -61,7 +62,9 @@ fn keeps_the_inner_future_in_place() {
         assert_eq!(
             output,
             Poll::Ready(6),
-            "the Map should be Ready(f(5)) on poll 4"
+            "the inner future is Ready(5) on its 4th poll, so the Map should be Ready(f(5)) on \
+             poll 4. Do all the polls reach the one future inside the Map, or is a copy or a \
+             new future polled each time?"
         );
     });
 }

@@ -94,7 +94,11 @@ fn keeps_the_inner_future_in_place() {
             Poll::Ready(Timing { output, polls, .. }) => {
                 assert_eq!((output, polls), (5, 4), "expected output 5 after 4 polls");
             }
-            Poll::Pending => panic!("poll 4: the inner future is Ready, so Timed should be too"),
+            Poll::Pending => panic!(
+                "poll 4: the inner future is Ready on its 4th poll, so Timed should be too, but \
+                 it is still Pending. Do all the polls reach the one future inside `Timed`, or \
+                 is a copy or a new future polled each time?"
+            ),
         }
     });
 }

@@ -83,7 +83,9 @@ fn keeps_both_futures_in_place() {
         assert_eq!(
             driver.poll_at_depth(joined.as_mut(), 3),
             Poll::Ready(('a', 'b')),
-            "poll 4: b is Ready, so the join should be Ready(('a', 'b'))"
+            "poll 4: b is Ready on its 4th poll, so the join should be Ready(('a', 'b')). Do \
+             all the polls reach the futures inside the Join, or is a copy or a new future \
+             polled each time?"
         );
     });
 }
