@@ -7,6 +7,7 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -116,16 +117,23 @@ fn run(
         .with_context(|| format!("start {command:?}"))?;
     let group = libc::pid_t::try_from(child.id()).unwrap_or(0);
     RUNNING_GROUP.store(group, Ordering::SeqCst);
+    // A thread waits for the exit, so it is seen at once rather than at the
+    // next tick; the ticks only check the time bound and cancellation.
+    let (exited_tx, exited) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = exited_tx.send(child.wait());
+    });
     let success = loop {
-        if let Some(status) = child.try_wait()? {
-            break Some(status.success());
+        match exited.recv_timeout(Duration::from_millis(10)) {
+            Ok(status) => break Some(status?.success()),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => anyhow::bail!("lost track of {command:?}"),
         }
         if out_of_time(started.elapsed(), log) || CANCEL.load(Ordering::SeqCst) {
             kill_group(group);
-            let _ = child.wait();
+            let _ = exited.recv();
             break None;
         }
-        thread::sleep(Duration::from_millis(10));
     };
     // The group may outlive its leader (a test binary still running).
     kill_group(group);

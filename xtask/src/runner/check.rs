@@ -118,34 +118,40 @@ impl Checker {
     pub fn run(&self, exercise: &Exercise) -> Result<Outcome> {
         // Behaviour tests under the learner's time limit; trybuild checks,
         // which compile their cases while they run, under a longer one.
-        let mut behaviour: Vec<String> =
-            vec!["test".into(), "--no-fail-fast".into(), "--lib".into()];
+        let crate_dir = self.root.join(exercise.dir());
+        let mut behaviour: Vec<String> = Vec::new();
         for target in exercise.test_targets.iter().filter(|t| *t != "ui") {
             behaviour.extend(["--test".to_owned(), target.clone()]);
         }
-        let behaviour: Vec<&str> = behaviour.iter().map(String::as_str).collect();
-        let mut runs = vec![self.cargo(exercise, &behaviour, self.limit, "test")?];
-        if exercise.has_ui_tests() && !runs[0].timed_out() {
-            runs.push(self.cargo(
-                exercise,
-                &["test", "--test", "ui"],
-                self.limit * UI_FACTOR,
-                "ui",
-            )?);
+        // `--lib` compiles the crate a second time, as a test harness, and
+        // links one more binary: only worth it when there are unit tests.
+        if has_unit_tests(&crate_dir.join("src"))
+            || (behaviour.is_empty() && !exercise.has_ui_tests())
+        {
+            behaviour.push("--lib".into());
         }
-        if let Some(at) = runs.iter().position(Finished::timed_out) {
-            let limit = if at == 0 {
-                self.limit
-            } else {
-                self.limit * UI_FACTOR
-            };
-            return Ok(Outcome::TimedOut { limit });
+        let mut runs: Vec<(Finished, Duration)> = Vec::new();
+        if !behaviour.is_empty() {
+            let args: Vec<&str> = ["test", "--no-fail-fast"]
+                .into_iter()
+                .chain(behaviour.iter().map(String::as_str))
+                .collect();
+            runs.push((self.cargo(exercise, &args, self.limit, "test")?, self.limit));
+        }
+        if exercise.has_ui_tests() && !runs.iter().any(|(run, _)| run.timed_out()) {
+            let limit = self.limit * UI_FACTOR;
+            runs.push((
+                self.cargo(exercise, &["test", "--test", "ui"], limit, "ui")?,
+                limit,
+            ));
+        }
+        if let Some((_, limit)) = runs.iter().find(|(run, _)| run.timed_out()) {
+            return Ok(Outcome::TimedOut { limit: *limit });
         }
         let mut failures = Vec::new();
         let mut passed = 0;
-        let crate_dir = self.root.join(exercise.dir());
         let mut order = DeclarationOrder::new(&crate_dir, &exercise.test_targets);
-        for run in &runs {
+        for (run, _) in &runs {
             let parsed = cargo_test::parse(&run.output);
             if !parsed.compiled && run.success != Some(true) {
                 let error = first_error_block(&run.output).unwrap_or_else(|| tail(&run.output, 20));
@@ -195,6 +201,19 @@ impl Checker {
         let log = self.logs.join(format!("{}-{log}.log", exercise.name));
         run_tests_bounded(&mut command, BUILD_LIMIT, limit, &log)
     }
+}
+
+/// Whether any file under `src` declares a unit test (`#[test]`,
+/// `#[tokio::test]`, a `#[cfg(test)]` module). Unreadable means yes.
+fn has_unit_tests(src: &Path) -> bool {
+    let Ok(files) = crate::verify::scratch::files_under(src) else {
+        return true;
+    };
+    files.iter().any(|file| {
+        std::fs::read_to_string(file).map_or(true, |text| {
+            text.contains("test]") || text.contains("cfg(test)")
+        })
+    })
 }
 
 /// The first compiler error and its source lines: the block from the first
@@ -415,6 +434,17 @@ mod tests {
             ],
             "unit tests, then test files by name, each in declaration order; unknown last"
         );
+    }
+
+    #[test]
+    fn unit_tests_are_found_in_any_source_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let src = dir.path().join("src");
+        std::fs::create_dir_all(src.join("nested")).expect("src dir");
+        std::fs::write(src.join("lib.rs"), "pub fn f() {}\n").expect("write");
+        assert!(!has_unit_tests(&src), "no test attribute anywhere");
+        std::fs::write(src.join("nested/more.rs"), "#[cfg(test)]\nmod tests {}\n").expect("write");
+        assert!(has_unit_tests(&src), "a cfg(test) module in a nested file");
     }
 
     #[test]
