@@ -1,0 +1,7 @@
+// Compile-fail check: a task that keeps an `Rc` across an `.await` is not
+// `Send`, so the thread pool refuses it. Read the .stderr file next to the
+// case: it is the error you would get.
+#[test]
+fn ui() {
+    trybuild::TestCases::new().compile_fail("tests/ui/*.rs");
+}
