@@ -6,6 +6,7 @@
 //! relative links lead (see `book::ExerciseBoxes`).
 
 use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -69,14 +70,28 @@ fn spawn_rebuilder(workbook: &Workbook, generation: Arc<AtomicU64>, report: bool
     watcher.watch(&workbook.book_dir(), RecursiveMode::Recursive)?;
     watcher.watch(&workbook.root.join("exercises"), RecursiveMode::Recursive)?;
     let root = workbook.root.clone();
-    let output = workbook.book_dir().join("book");
+    let changes = BookInputs {
+        output: workbook.book_dir().join("book"),
+        edited: workbook
+            .exercises
+            .iter()
+            .flat_map(|e| e.edits.iter().map(|f| root.join(e.dir()).join(f)))
+            .collect(),
+    };
     thread::spawn(move || {
         let _watcher = watcher; // dropping it would stop the events
-        while wait_for_change(&rx, &output) {
+        let mut last = fingerprint(&changes.output);
+        while wait_for_change(&rx, &changes) {
             let started = Instant::now();
             match rebuild(&root, report) {
-                Ok(_) => {
-                    generation.fetch_add(1, Ordering::SeqCst);
+                Ok(html) => {
+                    // Open pages reload only when a page really changed: a
+                    // reload closes the hints a reader has opened.
+                    let now = fingerprint(&html);
+                    if now != last {
+                        generation.fetch_add(1, Ordering::SeqCst);
+                        last = now;
+                    }
                     if report {
                         println!("rebuilt the book in {} ms", started.elapsed().as_millis());
                     }
@@ -89,16 +104,34 @@ fn spawn_rebuilder(workbook: &Workbook, generation: Arc<AtomicU64>, report: bool
     Ok(())
 }
 
+/// Which changed files can change the book.
+struct BookInputs {
+    /// The built book.
+    output: PathBuf,
+    /// The learner-edited files: pages show them as committed, so a
+    /// learner's save (the watch view runs the tests then) needs no rebuild.
+    edited: Vec<PathBuf>,
+}
+
+impl BookInputs {
+    fn affects_book(&self, path: &Path) -> bool {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        // Editors' backup, swap and probe files.
+        let scratch = name.ends_with('~') || name.ends_with(".swp") || name == "4913";
+        !scratch
+            && !path.starts_with(&self.output)
+            && !path.components().any(|c| c.as_os_str() == "target")
+            && !self.edited.iter().any(|e| e == path)
+    }
+}
+
 /// Blocks until a relevant file changed, then lets a burst of events (an
 /// editor saving several files) settle. Returns false when watching ended.
-fn wait_for_change(rx: &Receiver<notify::Result<notify::Event>>, output: &Path) -> bool {
+fn wait_for_change(rx: &Receiver<notify::Result<notify::Event>>, inputs: &BookInputs) -> bool {
     // Reads (building the book opens every page) are not changes.
     let relevant = |event: &notify::Result<notify::Event>| match event {
         Ok(event) if event.kind.is_access() => false,
-        Ok(event) => event
-            .paths
-            .iter()
-            .any(|p| !p.starts_with(output) && !p.components().any(|c| c.as_os_str() == "target")),
+        Ok(event) => event.paths.iter().any(|p| inputs.affects_book(p)),
         Err(_) => false,
     };
     loop {
@@ -110,6 +143,16 @@ fn wait_for_change(rx: &Receiver<notify::Result<notify::Event>>, output: &Path) 
     }
     while rx.recv_timeout(Duration::from_millis(150)).is_ok() {}
     true
+}
+
+/// A hash of every file of the built book, names and contents.
+fn fingerprint(html: &Path) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for file in crate::verify::scratch::files_under(html).unwrap_or_default() {
+        file.hash(&mut hasher);
+        fs::read(&file).unwrap_or_default().hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// The mark that tells a page's script it is served by us.
@@ -326,6 +369,20 @@ fn with_type<R: std::io::Read>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_learners_save_does_not_rebuild_the_book() {
+        let inputs = BookInputs {
+            output: PathBuf::from("/w/book/book"),
+            edited: vec![PathBuf::from("/w/exercises/01-a/01-b/src/lib.rs")],
+        };
+        assert!(!inputs.affects_book(Path::new("/w/exercises/01-a/01-b/src/lib.rs")));
+        assert!(!inputs.affects_book(Path::new("/w/exercises/01-a/01-b/src/lib.rs~")));
+        assert!(!inputs.affects_book(Path::new("/w/book/book/index.html")));
+        assert!(!inputs.affects_book(Path::new("/w/exercises/target/x")));
+        assert!(inputs.affects_book(Path::new("/w/book/src/01-a/01-b.md")));
+        assert!(inputs.affects_book(Path::new("/w/exercises/01-a/01-b/tests/ui/case.stderr")));
+    }
 
     #[test]
     fn marks_pages_as_served_and_puts_the_not_found_page_at_the_root() {
