@@ -21,7 +21,10 @@ fn run_join<T: Debug + Unpin>(pa: usize, a_out: T, pb: usize, b_out: T) -> ((T, 
     let trace = Trace::new();
     let a = Scripted::new("a", &trace, pa, a_out).trace_drop();
     let b = Scripted::new("b", &trace, pb, b_out).trace_drop();
-    let mut driver = Driver::traced(&format!("join(a, b) (a: {pa} Pending, b: {pb} Pending)"), &trace);
+    let mut driver = Driver::traced(
+        &format!("join(a, b) (a: {pa} Pending, b: {pb} Pending)"),
+        &trace,
+    );
     driver.when_not_woken(
         "Every Pending must come from an inner future that returned Pending in that poll (it \
          arranged the wake-up). Poll every unfinished inner future on every poll, and return \
@@ -69,7 +72,9 @@ fn polls_each_unfinished_future_once_per_poll() {
         for n in 1..=polls {
             let polled: Vec<String> = events_of_poll(&trace, n)
                 .into_iter()
-                .filter(|e| (e.starts_with("  a:") || e.starts_with("  b:")) && !e.ends_with("dropped"))
+                .filter(|e| {
+                    (e.starts_with("  a:") || e.starts_with("  b:")) && !e.ends_with("dropped")
+                })
                 .map(|e| e[..4].to_owned())
                 .collect();
             assert_eq!(
@@ -170,10 +175,17 @@ fn dropping_an_unfinished_join_drops_both_futures() {
         let b = Scripted::new("b", &trace, 3, 'b').trace_drop();
         let mut driver = Driver::new("join(a, b)");
         let mut joined = Box::pin(join(a, b));
-        assert_eq!(driver.poll(joined.as_mut()), Poll::Pending, "a and b are Pending");
+        assert_eq!(
+            driver.poll(joined.as_mut()),
+            Poll::Pending,
+            "a and b are Pending"
+        );
         drop(joined);
         assert_eq!(
-            (trace.count(|e| e == "  a: dropped"), trace.count(|e| e == "  b: dropped")),
+            (
+                trace.count(|e| e == "  a: dropped"),
+                trace.count(|e| e == "  b: dropped")
+            ),
             (1, 1),
             "dropping an unfinished Join should drop each inner future exactly once; trace:\n{}",
             trace.render()
@@ -236,7 +248,9 @@ fn trace_of_a_with_one_pending_and_b_with_three() {
     let a = Scripted::new("a", &trace, 1, 'a').trace_drop();
     let b = Scripted::new("b", &trace, 3, 'b').trace_drop();
     let mut driver = Driver::traced("join(a, b)", &trace);
-    let output = within(LIMIT, move || driver.run(join(a, b), Limits { max_polls: 20 }));
+    let output = within(LIMIT, move || {
+        driver.run(join(a, b), Limits { max_polls: 20 })
+    });
     trace.push(format!("output: {output:?}"));
     insta::assert_snapshot!(trace.render());
 }

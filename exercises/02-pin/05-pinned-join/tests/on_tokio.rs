@@ -31,7 +31,11 @@ fn waits_for_both_at_once_on_tokio() {
         (output, start.elapsed())
     });
     let output = output.expect("the join never finished: was an inner future left unpolled?");
-    assert_eq!(output, ("a", "b"), "join(a, b) should finish with (a's output, b's output)");
+    assert_eq!(
+        output,
+        ("a", "b"),
+        "join(a, b) should finish with (a's output, b's output)"
+    );
     assert_eq!(
         took,
         Duration::from_millis(60),
@@ -52,5 +56,9 @@ fn joins_two_sleeps() {
             .expect("the join of two sleeps never finished");
         start.elapsed()
     });
-    assert_eq!(took, Duration::from_secs(2), "the join should end with the later sleep");
+    assert_eq!(
+        took,
+        Duration::from_secs(2),
+        "the join should end with the later sleep"
+    );
 }

@@ -28,8 +28,16 @@ fn joins_two_async_blocks() {
         let b = async { 7 };
         let mut driver = Driver::new("join(async block, async block)");
         let output = driver.run(join(a, b), Limits::default());
-        assert_eq!(output, (6, 7), "join(a, b) should finish with (a's output, b's output)");
-        assert_eq!(driver.polls(), 2, "a is Pending once, so the join is Ready on poll 2");
+        assert_eq!(
+            output,
+            (6, 7),
+            "join(a, b) should finish with (a's output, b's output)"
+        );
+        assert_eq!(
+            driver.polls(),
+            2,
+            "a is Pending once, so the join is Ready on poll 2"
+        );
     });
 }
 

@@ -74,11 +74,11 @@ fn poll_slot<F: Future>(
     output: &mut Option<F::Output>,
     cx: &mut Context<'_>,
 ) {
-    if let Some(future) = slot.as_mut().as_pin_mut() {
-        if let Poll::Ready(value) = future.poll(cx) {
-            slot.set(None);
-            *output = Some(value);
-        }
+    if let Some(future) = slot.as_mut().as_pin_mut()
+        && let Poll::Ready(value) = future.poll(cx)
+    {
+        slot.set(None);
+        *output = Some(value);
     }
 }
 
@@ -96,8 +96,14 @@ impl<A: Future, B: Future> Future for Join<A, B> {
         if this.a.is_some() || this.b.is_some() {
             return Poll::Pending;
         }
-        let a = this.a_output.take().expect("a finished, so its output is kept");
-        let b = this.b_output.take().expect("b finished, so its output is kept");
+        let a = this
+            .a_output
+            .take()
+            .expect("a finished, so its output is kept");
+        let b = this
+            .b_output
+            .take()
+            .expect("b finished, so its output is kept");
         Poll::Ready((a, b))
     }
 }
