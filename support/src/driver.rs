@@ -8,6 +8,18 @@ use std::time::{Duration, Instant};
 
 use crate::Trace;
 
+/// How long one poll may wait, blocked (asleep, or waiting for a lock, a
+/// channel or another thread), before the test fails with "poll must not
+/// block". Time spent waiting for a CPU on a loaded machine does not count.
+const BLOCKED_LIMIT: Duration = Duration::from_millis(10);
+
+/// How long one poll may compute (on a CPU) before it fails the same way.
+const BUSY_LIMIT: Duration = Duration::from_millis(50);
+
+/// Where the kernel cannot tell the two apart: the limit on a poll's
+/// wall-clock time, generous for a loaded machine.
+const WALL_LIMIT: Duration = Duration::from_millis(100);
+
 /// How long [`Driver::run`] keeps polling before it gives up.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -124,15 +136,36 @@ impl Driver {
     }
 
     /// Polls `future` once.
+    ///
+    /// Panics if that one poll blocked its thread: if it waited for more
+    /// than 10 ms (asleep, or waiting for a lock, a channel or a thread), or
+    /// computed for more than 50 ms. Every poll of a correct answer takes
+    /// microseconds. On Linux the kernel's per-thread counters tell waiting
+    /// apart from being preempted, so a loaded machine does not fail a
+    /// correct answer; elsewhere the limit is 100 ms of wall-clock time.
+    #[track_caller]
     pub fn poll<F: Future + ?Sized>(&mut self, future: Pin<&mut F>) -> Poll<F::Output> {
         self.polls += 1;
         self.record(format!("poll {}", self.polls));
         let waker = self.waker();
+        let before = ThreadTimes::start();
         let result = future.poll(&mut Context::from_waker(&waker));
+        let after = ThreadTimes::end();
         self.record(match result {
             Poll::Ready(_) => "  -> Ready",
             Poll::Pending => "  -> Pending",
         });
+        if let Some(what) = after.blocked_since(&before) {
+            let (name, n) = (&self.name, self.polls);
+            panic!(
+                "poll {n} of `{name}` {what}: poll must not block.\n\
+                 An executor runs many tasks on few threads; while one `poll` waits, every \
+                 other task on its thread waits too. Something in `poll` waited: a \
+                 `thread::sleep`, a blocking lock, `recv` or `join`, or a loop until a \
+                 condition holds. Return `Poll::Pending` instead, and arrange for the waker \
+                 to be woken when the future can make progress."
+            );
+        }
         result
     }
 
@@ -201,13 +234,19 @@ impl Driver {
                     }
                 }
             }
+            let wakes = self.wakes();
             let why = match wait {
                 None => "expected it to finish long before that.",
                 Some(_) => "it is woken far more often than it can make progress.",
             };
             assert!(
                 n < limits.max_polls,
-                "`{name}` is still Pending after {n} polls; {why}"
+                "`{name}` is still Pending after {n} polls, and its waker was woken {wakes} \
+                 times; {why}\n\
+                 Likely causes: it wakes itself on every poll without making progress (busy \
+                 waking: wake only when something has changed, or leave the wake-up to the \
+                 inner future that returned Pending), or it starts over on every poll (its \
+                 progress is not kept in `self`, or a new inner future is made in each poll)."
             );
         }
     }
@@ -217,6 +256,68 @@ impl Driver {
             trace.push(event);
         }
     }
+}
+
+/// A thread's clock readings: wall-clock time, and where the kernel keeps
+/// them (Linux), its time on a CPU and its time waiting for one.
+struct ThreadTimes {
+    wall: Instant,
+    /// (on a CPU, waiting for a CPU), from `/proc/thread-self/schedstat`.
+    scheduler: Option<(Duration, Duration)>,
+}
+
+impl ThreadTimes {
+    /// Readings at the start of a poll: the scheduler's counters first, so
+    /// that the wall-clock interval lies within the counters' interval and
+    /// the time blocked is never overestimated.
+    fn start() -> Self {
+        let scheduler = scheduler_times();
+        Self {
+            wall: Instant::now(),
+            scheduler,
+        }
+    }
+
+    /// Readings at the end of a poll: the wall clock first.
+    fn end() -> Self {
+        let wall = Instant::now();
+        Self {
+            wall,
+            scheduler: scheduler_times(),
+        }
+    }
+
+    /// What the thread did since `before` that a poll must not do, if
+    /// anything. Miri runs code a thousand times slower: no limit there.
+    fn blocked_since(&self, before: &Self) -> Option<String> {
+        let wall = self.wall - before.wall;
+        if cfg!(miri) {
+            return None;
+        }
+        match (before.scheduler, self.scheduler) {
+            (Some((ran0, queued0)), Some((ran1, queued1))) => {
+                let ran = ran1.saturating_sub(ran0);
+                let blocked = wall.saturating_sub(ran + queued1.saturating_sub(queued0));
+                if blocked > BLOCKED_LIMIT {
+                    Some(format!("was blocked for {blocked:.0?}"))
+                } else if ran > BUSY_LIMIT {
+                    Some(format!("kept its thread busy for {ran:.0?}"))
+                } else {
+                    None
+                }
+            }
+            _ => (wall > WALL_LIMIT).then(|| format!("took {wall:.0?}")),
+        }
+    }
+}
+
+/// This thread's time on a CPU and time waiting for one, so far (Linux).
+fn scheduler_times() -> Option<(Duration, Duration)> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let mut fields = stat.split_whitespace().map(str::parse::<u64>);
+    let running = fields.next()?.ok()?;
+    let waiting = fields.next()?.ok()?;
+    Some((Duration::from_nanos(running), Duration::from_nanos(waiting)))
 }
 
 #[cfg(test)]
@@ -270,5 +371,44 @@ mod tests {
         let state = Arc::new(Mutex::new((false, None::<Waker>)));
         let mut driver = Driver::new("Flag");
         driver.run_blocking(Flag { state }, Duration::from_millis(50), Limits::default());
+    }
+
+    /// Sleeps in its first poll, then is ready.
+    struct Sleepy(Duration);
+
+    impl Future for Sleepy {
+        type Output = ();
+        fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+            thread::sleep(self.0);
+            Poll::Ready(())
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "poll must not block")]
+    fn a_poll_that_sleeps_fails() {
+        Driver::new("Sleepy").run(Sleepy(Duration::from_millis(20)), Limits::default());
+    }
+
+    #[test]
+    fn a_poll_that_is_preempted_passes() {
+        // Keep both cores busy while polling: waiting for a CPU is not blocking.
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let spinners: Vec<_> = (0..4)
+            .map(|_| {
+                let stop = stop.clone();
+                thread::spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        std::hint::spin_loop();
+                    }
+                })
+            })
+            .collect();
+        let mut driver = Driver::new("ready");
+        for _ in 0..1000 {
+            driver.run(std::future::ready(()), Limits::default());
+        }
+        stop.store(true, Ordering::Relaxed);
+        spinners.into_iter().for_each(|s| s.join().unwrap());
     }
 }

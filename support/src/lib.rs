@@ -7,12 +7,15 @@
 //! in seconds instead of hanging the terminal.
 
 mod driver;
+mod quiet;
 mod scripted;
+pub mod source;
 mod trace;
+pub mod ui;
 pub mod unpin;
 mod watchdog;
 
 pub use driver::{Driver, Limits};
 pub use scripted::Scripted;
 pub use trace::Trace;
-pub use watchdog::{on_paused_tokio, within};
+pub use watchdog::{AFTER_A_HANG, on_paused_tokio, within};

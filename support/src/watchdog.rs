@@ -1,8 +1,27 @@
 use std::future::Future;
 use std::panic;
-use std::sync::mpsc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Mutex, PoisonError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use crate::quiet;
+
+/// Once one test of a run has hung, every other test gets at most this long.
+///
+/// A body that spins cannot be stopped: its thread keeps a core busy until
+/// the process ends. Without a shared bound, a wrong answer that makes every
+/// test spin costs the full limit per test, two tests at a time, and the
+/// learner waits several times the limit for the run to end.
+pub const AFTER_A_HANG: Duration = Duration::from_millis(500);
+
+/// The first test of this run that did not finish within its limit, and
+/// when that was noticed.
+static HUNG: Mutex<Option<(String, Instant)>> = Mutex::new(None);
+
+fn first_hang() -> Option<(String, Instant)> {
+    HUNG.lock().unwrap_or_else(PoisonError::into_inner).clone()
+}
 
 /// Runs `body` on its own thread and fails the test if it takes longer than
 /// `limit`.
@@ -10,28 +29,70 @@ use std::time::Duration;
 /// A learner's `poll` that loops forever cannot be interrupted from outside,
 /// so the test thread waits for it with a deadline instead and reports the
 /// likely cause. A panic inside `body` is passed on unchanged, so the
-/// learner sees the original assertion message.
+/// learner sees the original assertion message; the body's thread carries
+/// the test's name, as the test's own thread does.
+///
+/// The bound is shared by the whole run: once one test has hung, every
+/// test still running or started later gets at most [`AFTER_A_HANG`], so a
+/// spinning answer ends `cargo test` in about one `limit`, not one per test.
 #[track_caller]
 pub fn within<T: Send + 'static>(limit: Duration, body: impl FnOnce() -> T + Send + 'static) -> T {
+    quiet::install();
+    let started = Instant::now();
+    let name = thread::current().name().unwrap_or("test body").to_owned();
     let (done, result) = mpsc::channel();
     let worker = thread::Builder::new()
-        .name("test body".into())
+        .name(name.clone())
         .spawn(move || {
+            quiet::mark_this_thread();
             let outcome = panic::catch_unwind(panic::AssertUnwindSafe(body));
             let _ = done.send(outcome);
         })
         .expect("spawn the test body thread");
-    match result.recv_timeout(limit) {
-        Ok(Ok(value)) => {
-            let _ = worker.join();
-            value
+    loop {
+        let own_deadline = started + limit;
+        let hang = first_hang();
+        let deadline = match &hang {
+            Some((_, at)) => own_deadline.min((*at).max(started) + AFTER_A_HANG),
+            None => own_deadline,
+        };
+        // Wakes now and then to notice a hang in another test.
+        let wait = deadline
+            .saturating_duration_since(Instant::now())
+            .min(Duration::from_millis(50));
+        match result.recv_timeout(wait) {
+            Ok(Ok(value)) => {
+                let _ = worker.join();
+                return value;
+            }
+            Ok(Err(payload)) => panic::resume_unwind(payload),
+            Err(RecvTimeoutError::Disconnected) => {
+                unreachable!("the body's thread always reports")
+            }
+            Err(RecvTimeoutError::Timeout) if Instant::now() < deadline => continue,
+            Err(RecvTimeoutError::Timeout) => {}
         }
-        Ok(Err(payload)) => panic::resume_unwind(payload),
-        Err(_) => panic!(
-            "the test did not finish within {limit:?}.\n\
+        let elapsed = started.elapsed();
+        let cut_short = match hang {
+            Some((other, _)) if other != name => format!(
+                "\n(The bound was cut to {AFTER_A_HANG:?} because the test `{other}` had already \
+                 hung in this run: its thread still spins, and the run must end.)"
+            ),
+            _ => {
+                let mut hung = HUNG.lock().unwrap_or_else(PoisonError::into_inner);
+                hung.get_or_insert_with(|| (name.clone(), Instant::now()));
+                String::new()
+            }
+        };
+        quiet::mark_this_thread();
+        panic!(
+            "the test did not finish within {:.1?}.\n\
              Likely causes: a `poll` that loops instead of returning `Poll::Pending`, \
-             a loop that polls a future until it is ready, or a deadlock."
-        ),
+             a loop that polls a future until it is ready, a future that wakes itself \
+             on every poll without making progress (the executor polls it again and \
+             again, and paused tokio time never advances), or a deadlock.{cut_short}",
+            elapsed.min(limit)
+        );
     }
 }
 

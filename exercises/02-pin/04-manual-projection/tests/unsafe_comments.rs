@@ -1,59 +1,50 @@
 // Each `unsafe` block in src/lib.rs is a promise the compiler cannot check.
-// These tests check that the promise is written down next to it.
+// These tests check that the promise is written down next to it, and that
+// the comment says why it holds, not only that it does.
 
-const SOURCE: &str = include_str!("../src/lib.rs");
+use workbook_support::source::{SafetyRule, Source};
 
-/// The 1-based line numbers of lines that open an `unsafe` block (comments
-/// skipped).
-fn unsafe_block_lines() -> Vec<usize> {
-    SOURCE
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| {
-            let code = line.split("//").next().unwrap_or("");
-            code.match_indices("unsafe")
-                .any(|(at, word)| code[at + word.len()..].trim_start().starts_with('{'))
-        })
-        .map(|(index, _)| index + 1)
-        .collect()
+fn lib() -> Source {
+    Source::new("src/lib.rs", include_str!("../src/lib.rs"))
 }
 
-/// The comment lines directly above line `number` (1-based).
-fn comments_above(number: usize) -> Vec<&'static str> {
-    let lines: Vec<&str> = SOURCE.lines().collect();
-    lines[..number - 1]
-        .iter()
-        .rev()
-        .map(|line| line.trim())
-        .take_while(|line| line.starts_with("//"))
-        .collect()
-}
+/// What a `// SAFETY:` comment must speak of, for each unsafe call of a
+/// projection by hand.
+const RULES: &[SafetyRule] = &[
+    SafetyRule {
+        call: "get_unchecked_mut",
+        facts: &["mov"],
+        say: "For `get_unchecked_mut`: say why nothing is moved out of the `&mut` it \
+              gives you (it is only used to reach the fields, and does not escape).",
+    },
+    SafetyRule {
+        call: "new_unchecked",
+        facts: &["structural", "mov", "unpin", "drop", "packed"],
+        say: "For `Pin::new_unchecked` on the `future` field: say why the field stays \
+              pinned. It is structurally pinned: never handed out as `&mut F` and never \
+              moved, `Timed` is `Unpin` only when `F` is, no `Drop` impl moves it, and \
+              `Timed` is not `repr(packed)`.",
+    },
+    SafetyRule {
+        call: "map_unchecked_mut",
+        facts: &["structural", "mov", "unpin", "drop", "packed"],
+        say: "For `map_unchecked_mut` to the `future` field: say why the field stays \
+              pinned. It is structurally pinned: never handed out as `&mut F` and never \
+              moved, `Timed` is `Unpin` only when `F` is, no `Drop` impl moves it, and \
+              `Timed` is not `repr(packed)`.",
+    },
+];
 
 #[test]
 fn projects_by_hand_with_unsafe() {
     assert!(
-        !unsafe_block_lines().is_empty(),
-        "src/lib.rs has no `unsafe` block yet. This exercise is the projection by hand: \
-         write `Timed::project` with `Pin::get_unchecked_mut` and `Pin::new_unchecked` \
-         (no pin-project-lite, no Box)"
+        !lib().unsafe_blocks().is_empty(),
+        "src/lib.rs has no `unsafe` block yet. This exercise is the projection by hand, \
+         with `unsafe` (no pin-project-lite, no Box)"
     );
 }
 
 #[test]
-fn every_unsafe_block_has_a_safety_comment() {
-    let lines: Vec<&str> = SOURCE.lines().collect();
-    for number in unsafe_block_lines() {
-        let comments = comments_above(number);
-        assert!(
-            comments.iter().any(|line| line.starts_with("// SAFETY:")),
-            "src/lib.rs line {number} opens an `unsafe` block with no `// SAFETY:` comment \
-             right above it:\n\n    {}\n\n\
-             Put a comment starting with `// SAFETY:` on the line(s) directly above, saying \
-             why the promise holds here: for `get_unchecked_mut`, that nothing is moved out \
-             of the `&mut`; for `Pin::new_unchecked` on a field, that the field is \
-             structurally pinned (never handed out unpinned, never moved, `Timed` is `Unpin` \
-             only when `F` is, no `Drop` moves it, no `repr(packed)`).",
-            lines[number - 1].trim()
-        );
-    }
+fn every_unsafe_block_says_why_it_is_sound() {
+    lib().safety_comments(RULES);
 }
