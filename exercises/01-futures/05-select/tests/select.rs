@@ -38,7 +38,15 @@ type Race = Either<(&'static str, Scripted<&'static str>), (&'static str, Script
 fn race(pa: usize, pb: usize, trace: &Trace) -> (Race, usize) {
     let a = Scripted::new("a", trace, pa, "a").trace_drop();
     let b = Scripted::new("b", trace, pb, "b").trace_drop();
-    let name = format!("select(a, b) (a: {pa} Pending, b: {pb} Pending)");
+    let times = |n: usize| match n {
+        1 => "1 time".to_owned(),
+        n => format!("{n} times"),
+    };
+    let name = format!(
+        "select(a, b) (a: Pending {}, b: Pending {})",
+        times(pa),
+        times(pb)
+    );
     let mut driver = Driver::traced(&name, trace);
     drive(&mut driver, Some(trace), select(a, b))
 }
