@@ -1,5 +1,6 @@
 //! Panic messages without a backtrace, for panics on the threads that
-//! [`within`](crate::within) runs.
+//! [`within`](crate::within) runs, and in tests that use the checks of
+//! [`ui`](crate::ui) and [`source`](crate::source).
 //!
 //! With `RUST_BACKTRACE=1` in the learner's shell, Rust prints a backtrace
 //! of some thirty frames after every panic message, almost all of them in

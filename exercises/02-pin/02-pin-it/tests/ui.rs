@@ -16,6 +16,7 @@ fn ui() {
 const NO_UNSAFE: &str = "Pinning here needs no `unsafe`: `pin!`, `Box::pin` and `tokio::pin!` \
                          are safe. Keep `#![forbid(unsafe_code)]` and do without.";
 
+#[track_caller]
 fn case(path: &'static str, text: &'static str) -> Source {
     let source = Source::new(path, text);
     source
