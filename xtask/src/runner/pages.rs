@@ -41,6 +41,11 @@ fn server_file(root: &Path) -> PathBuf {
 /// commands other terminals run meanwhile. The note outlives the process
 /// (Ctrl-C), so `serving` checks that it still holds.
 pub fn record_server(root: &Path, port: u16) {
+    if serving(root) == Some(port) {
+        // Another `start` or `serve` has the port: this one will fail to
+        // listen, and the note stays that one's.
+        return;
+    }
     let file = server_file(root);
     if let Some(dir) = file.parent() {
         let _ = fs::create_dir_all(dir);
