@@ -125,7 +125,11 @@ if [ "$(cat "$2/.verify-owner" 2>/dev/null)" = "$1" ]; then rm -rf "$2"; fi"#;
 }
 
 impl Drop for ScratchGuard {
+    /// Removes the copy unless a later run has taken it over.
     fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.dir);
+        let owner = fs::read_to_string(self.dir.join(OWNER)).unwrap_or_default();
+        if owner == std::process::id().to_string() {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
     }
 }
