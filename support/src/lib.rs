@@ -4,7 +4,10 @@
 //! futures are polled by hand with a waker that records wake-ups ([`Driver`]),
 //! leaf futures follow a fixed script ([`Scripted`]), and every test body can
 //! run under a watchdog ([`within`]) so a spinning or deadlocked answer fails
-//! in seconds instead of hanging the terminal.
+//! in seconds instead of hanging the terminal. trybuild's case programs run
+//! under a time limit too ([`ui::check`]), and [`source::Source`] checks the
+//! text of files the learner edits: that a program keeps its point, and that
+//! each `unsafe` block says why it is sound.
 
 mod driver;
 mod quiet;
