@@ -42,12 +42,12 @@ pub fn check(limit: Duration, add: impl FnOnce(&TestCases)) {
     done.store(true, Ordering::SeqCst);
     let stopped = watcher.join().unwrap_or_default();
     if !stopped.is_empty() {
-        let (what, were) = match stopped.len() {
-            1 => (stopped.concat(), "was"),
-            _ => (stopped.join(" and "), "were"),
+        let (what, were, it) = match stopped.len() {
+            1 => (stopped.concat(), "was", "it was"),
+            _ => (stopped.join(" and "), "were", "they were"),
         };
         panic!(
-            "{what} {were} still running after {limit:?}, so trybuild's run was stopped. \
+            "{what} {were} still running after {limit:?}, so {it} killed. \
              A program that never ends usually awaits a future that is never woken, loops \
              without an `.await`, or polls a future in a loop that never sees `Ready`."
         );
