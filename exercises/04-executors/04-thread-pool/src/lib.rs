@@ -12,7 +12,6 @@ pub struct ThreadPool {
     pool: pool::Pool,
 }
 
-// ANCHOR: spawn
 impl ThreadPool {
     /// Starts a pool of `workers` threads.
     ///
@@ -26,6 +25,7 @@ impl ThreadPool {
         }
     }
 
+    // ANCHOR: spawn
     /// Runs `task` on the pool's workers, and returns at once.
     ///
     /// `Send`: the task is created on this thread and polled on a worker,
@@ -39,5 +39,5 @@ impl ThreadPool {
     {
         self.pool.spawn(Box::pin(task));
     }
+    // ANCHOR_END: spawn
 }
-// ANCHOR_END: spawn
