@@ -132,6 +132,8 @@ impl<'a> View<'a> {
         self.show(&format!("Checking {}...{first_ui_build}", exercise.name));
         let started = Instant::now();
         let outcome = self.checker.run(exercise)?;
+        self.progress.record_check(exercise);
+        self.progress.save()?;
         let seconds = started.elapsed().as_secs_f64();
         self.result = format!("{}\n\n({seconds:.1} s)", render(&outcome));
         if matches!(outcome, Outcome::Passed { .. }) {
@@ -211,10 +213,16 @@ impl<'a> View<'a> {
     }
 }
 
+/// How long the files must stay quiet before a check starts. An editor's
+/// save (truncate and write, or write a temporary file and rename it) is
+/// a burst of events a few milliseconds apart; every millisecond waited
+/// here is added to each save-to-result loop.
+const QUIET: Duration = Duration::from_millis(20);
+
 /// Lets a burst of change events (an editor writing several files) settle;
 /// keys that arrive meanwhile are kept for later.
 fn settle(rx: &Receiver<Event>, queued: &mut VecDeque<Event>) {
-    while let Ok(event) = rx.recv_timeout(Duration::from_millis(80)) {
+    while let Ok(event) = rx.recv_timeout(QUIET) {
         if !matches!(event, Event::Changed) {
             queued.push_back(event);
         }
