@@ -264,6 +264,9 @@ impl Verifier {
             .env("INSTA_UPDATE", "no")
             .env_remove("TRYBUILD")
             .env("CARGO_TARGET_DIR", &place.target)
+            // Each run builds a fresh copy once: an incremental cache
+            // would be written and never read.
+            .env("CARGO_INCREMENTAL", "0")
             .env("CARGO_TERM_COLOR", "never")
             .env("RUST_BACKTRACE", "0");
         command
