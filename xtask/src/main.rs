@@ -4,6 +4,7 @@
 mod bless;
 mod book;
 mod cargo_test;
+mod classroom;
 mod process;
 mod runner;
 mod serve;
@@ -63,6 +64,12 @@ enum Command {
     },
     /// Build the book into book/book.
     Book,
+    /// The course's timings: reading time per page, exercise minutes, totals
+    /// (the numbers the instructor guide shows).
+    Schedule {
+        /// Chapters (`01-futures`) or exercises (`countdown`) to sum; all by default.
+        items: Vec<String>,
+    },
     /// Build and serve the book on 127.0.0.1, rebuilding when it changes.
     Serve {
         #[arg(long, default_value_t = 3000)]
@@ -79,6 +86,30 @@ enum Command {
     /// Prove every invariant: each starter fails as declared, each solution
     /// passes, the book builds and its snippets compile and run, lints are clean.
     Verify(verify::Options),
+    /// Write a student copy of the workbook without solutions: the files
+    /// committed in HEAD minus solutions/, as a new git repository.
+    Handout {
+        /// A new or empty folder, outside the workbook.
+        dir: std::path::PathBuf,
+    },
+    /// Export your progress to a file to hand to your instructor.
+    Progress {
+        /// The file to write (JSON).
+        #[arg(long, value_name = "FILE")]
+        export: std::path::PathBuf,
+        /// Your name, as your instructor knows you.
+        #[arg(long)]
+        name: String,
+    },
+    /// The class's progress from a folder of exported progress files:
+    /// a student x exercise table and who is stuck where.
+    Report {
+        /// The folder of progress files (`progress --export`).
+        dir: std::path::PathBuf,
+        /// Also write the table as CSV to this file.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<std::path::PathBuf>,
+    },
 }
 
 /// How long one run of an exercise's tests may take.
@@ -114,6 +145,7 @@ fn run(root: Option<std::path::PathBuf>, command: Command) -> anyhow::Result<Exi
     let workbook = Workbook::load(&root)?;
     match command {
         Command::Book => book::run(&workbook)?,
+        Command::Schedule { items } => book::schedule::run(&workbook, &items)?,
         Command::Serve { port } => {
             runner::pages::record_server(&workbook.root, port);
             serve::run(&workbook, port)?;
@@ -141,6 +173,11 @@ fn run(root: Option<std::path::PathBuf>, command: Command) -> anyhow::Result<Exi
         Command::List => runner::commands::list(&workbook),
         Command::Bless { name } => bless::run(&workbook, &name)?,
         Command::Verify(options) => return verify::run(&workbook, &options),
+        Command::Handout { dir } => classroom::handout::run(&workbook, &dir)?,
+        Command::Progress { export, name } => classroom::export::run(&workbook, &export, &name)?,
+        Command::Report { dir, csv } => {
+            return classroom::report::run(&workbook, &dir, csv.as_deref());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

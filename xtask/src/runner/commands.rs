@@ -55,7 +55,9 @@ pub fn check(workbook: &Workbook, name: Option<&str>, limit: Duration) -> Result
     );
     let outcome = Checker::new(workbook, limit).run(exercise)?;
     println!("{}", render(&outcome));
+    progress.record_check(exercise);
     if !matches!(outcome, Outcome::Passed { .. }) {
+        progress.save()?;
         return Ok(ExitCode::FAILURE);
     }
     let next = progress.pass(workbook, exercise);

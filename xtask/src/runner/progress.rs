@@ -20,6 +20,11 @@ pub struct Progress {
     pub done: BTreeMap<String, u64>,
     /// How many hints each exercise has revealed.
     pub hints: BTreeMap<String, usize>,
+    /// The Unix time of each exercise's last check, passed or not: an
+    /// exercise with an entry was tried. Files written before this was
+    /// recorded have none; their solved exercises were tried when they
+    /// passed.
+    pub checked: BTreeMap<String, u64>,
     /// The exercise the learner chose with "next", if any.
     pub current: Option<String>,
     #[serde(skip)]
@@ -84,6 +89,20 @@ impl Progress {
         self.done.entry(exercise.name.clone()).or_insert_with(now);
     }
 
+    /// Records that the exercise's tests ran now, whatever the outcome.
+    pub fn record_check(&mut self, exercise: &Exercise) {
+        self.checked.insert(exercise.name.clone(), now());
+    }
+
+    /// When the exercise was last checked: the recorded time, else (a file
+    /// written before checks were recorded) when it first passed.
+    pub fn last_check(&self, exercise: &Exercise) -> Option<u64> {
+        self.checked
+            .get(&exercise.name)
+            .or_else(|| self.done.get(&exercise.name))
+            .copied()
+    }
+
     /// Records a pass, and moves on: the exercise after this one becomes
     /// the current one (`None` when every exercise is done).
     pub fn pass<'a>(
@@ -134,7 +153,7 @@ impl Progress {
     }
 }
 
-fn now() -> u64 {
+pub fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
