@@ -115,18 +115,27 @@ impl ExerciseBoxes {
         let remote = crate_url
             .map(|url| format!(" data-remote=\"{}\"", escape(&url.replace("{path}", &dir))))
             .unwrap_or_default();
+        // A student copy (`cargo xtask handout`) has no solutions/: the box
+        // must not promise one there.
+        let afterwards = if self.root.join(e.solution_dir()).is_dir() {
+            format!(
+                "<li>Afterwards: <code>cargo xtask solution {}</code> shows the solution and why it works</li>\n",
+                escape(&e.name)
+            )
+        } else {
+            String::new()
+        };
         let mut html = format!(
             "<div class=\"exercise-box\">\n\
              <p class=\"exercise-title\"><strong>Exercise: {title}</strong> (about {minutes} minutes)</p>\n\
              <ul>\n\
              <li>Crate: <a class=\"exercise-crate\" href=\"{local}\"{remote}><code>{dir}</code></a>: start with its <code>README.md</code></li>\n\
              <li>Run: <code>{command}</code></li>\n\
-             <li>Afterwards: <code>cargo xtask solution {name}</code> shows the solution and why it works</li>\n\
+             {afterwards}\
              </ul>\n",
             title = code_spans(&e.title),
             minutes = e.minutes,
             command = escape(&e.command()),
-            name = escape(&e.name),
         );
         html.push_str(&hint_blocks(&crate::runner::hints::hints(&self.root, e)));
         html.push_str("\n</div>\n");
