@@ -17,9 +17,11 @@ use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::layer::{Context as LayerContext, Layer, SubscriberExt};
 
+use self::quiz::Quizzes;
 use self::shipped::ShippedIncludes;
 use crate::workbook::{Exercise, Workbook};
 
+pub mod quiz;
 mod shipped;
 
 pub struct BuiltBook {
@@ -32,8 +34,8 @@ pub struct BuiltBook {
 /// Builds the book of `workbook` into `book/book` (or `dest`).
 ///
 /// The preprocessors run in this order: the exercise boxes, the starters as
-/// shipped (before mdBook's `links` reads the included files), `links`,
-/// `index`, then the diagram links.
+/// shipped (before mdBook's `links` reads the included files), the quizzes,
+/// `links`, `index`, then the diagram links.
 pub fn build(workbook: &Workbook, dest: Option<&Path>) -> Result<BuiltBook> {
     let warnings = Arc::new(Mutex::new(Vec::new()));
     let subscriber = tracing_subscriber::registry().with(WarningCollector {
@@ -50,16 +52,23 @@ pub fn build(workbook: &Workbook, dest: Option<&Path>) -> Result<BuiltBook> {
             config.build.build_dir = dest.to_path_buf();
         }
         let mut book = MDBook::load_with_config(&book_dir, config).context("load the book")?;
+        let quizzes = Quizzes::default();
         book.with_preprocessor(ExerciseBoxes {
             root: workbook.root.clone(),
             exercises: workbook.exercises.clone(),
         })
         .with_preprocessor(ShippedIncludes::new(workbook))
+        .with_preprocessor(quizzes.clone())
         .with_preprocessor(LinkPreprocessor::new())
         .with_preprocessor(IndexPreprocessor::new())
         .with_preprocessor(DiagramLinks);
         book.build().context("build the book")?;
-        Ok(book.build_dir_for("html"))
+        let html = book.build_dir_for("html");
+        // The answers are in the page, encoded; not next to it in plain text.
+        for file in quizzes.files.lock().expect("quiz files lock").iter() {
+            let _ = std::fs::remove_file(html.join(file));
+        }
+        Ok(html)
     })?;
     let warnings = std::mem::take(&mut *warnings.lock().expect("warnings lock"));
     Ok(BuiltBook { html, warnings })

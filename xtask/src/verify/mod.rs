@@ -9,6 +9,7 @@
 mod exercise;
 mod layout;
 mod miri;
+mod quizzes;
 mod report;
 pub mod scratch;
 mod shipped;
@@ -92,10 +93,15 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     let starters_fmt = verifier.succeeds(&verifier.scratch, FMT_CHECK, "fmt-starters");
     let copy = Workbook::load(&verifier.scratch.dir)?;
     let (snippets, refused) = snippets::extract(&copy.book_src())?;
+    let quizzes = quizzes::collect(&copy.book_src());
 
     let tool_checks = if copy.tool_packages.is_empty() { 0 } else { 2 };
     let miri_checks = selected.iter().filter(|e| e.miri).count();
-    let total = 2 + snippets.len() + 3 * selected.len() + miri_checks + tool_checks + 3;
+    // A book without quizzes has no quiz checks.
+    let has_quizzes = quizzes.quizzes > 0 || !quizzes.problems.is_empty();
+    let quiz_checks = usize::from(has_quizzes) + quizzes.programs.len();
+    let total =
+        2 + snippets.len() + quiz_checks + 3 * selected.len() + miri_checks + tool_checks + 3;
     println!(
         "Verifying {} exercises, the book and {} snippets as shipped, on a scratch copy \
          in {} (removed when verify ends)",
@@ -115,7 +121,23 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
         problems.extend(refused.iter().cloned());
         none_or(problems, "all resolve")
     });
-    verifier.check_snippets(&mut report, &copy.snippet_dependencies, &snippets)?;
+    if has_quizzes {
+        report.check("the quizzes are well-formed", || {
+            let detail = format!(
+                "{} quizzes, {} questions, {} programs",
+                quizzes.quizzes,
+                quizzes.questions,
+                quizzes.programs.len()
+            );
+            none_or(quizzes.problems.clone(), &detail)
+        });
+    }
+    verifier.check_snippets(
+        &mut report,
+        &copy.snippet_dependencies,
+        &snippets,
+        &quizzes.programs,
+    )?;
 
     for exercise in &selected {
         let label = format!(
@@ -328,17 +350,23 @@ impl Verifier {
         report: &mut Report,
         dependencies: &[String],
         snippets: &[snippets::Snippet],
+        quiz_programs: &[quizzes::QuizProgram],
     ) -> Result<()> {
-        if snippets.is_empty() {
+        if snippets.is_empty() && quiz_programs.is_empty() {
             return Ok(());
         }
-        snippets::write_crate(&self.scratch.dir, dependencies, snippets)?;
+        // The quizzes' programs are binaries of the same crate: one build.
+        let all: Vec<&snippets::Snippet> = snippets
+            .iter()
+            .chain(quiz_programs.iter().map(|p| &p.snippet))
+            .collect();
+        snippets::write_crate(&self.scratch.dir, dependencies, &all)?;
         println!("      (building the snippets)");
         let args = ["build", "-p", "book-snippets", "--bins", "--keep-going"];
         let build = self
             .bounded(&self.scratch, &args, "snippets-build", BUILD_LIMIT)
             .map_err(anyhow::Error::msg)?;
-        let failures = snippets::compile_failures(&build.output, snippets);
+        let failures = snippets::compile_failures(&build.output, &all);
         for snippet in snippets {
             let runs = if snippet.run { " and runs" } else { "" };
             report.check(
@@ -366,6 +394,18 @@ impl Verifier {
                     }
                 },
             );
+        }
+        for program in quiz_programs {
+            let bin = &program.snippet.bin;
+            report.check(&program.label(), || {
+                let error = failures.iter().find(|(b, _)| b == bin).map(|(_, e)| e);
+                program.judge(error.map(String::as_str), build.timed_out(), || {
+                    let binary = self.scratch.target.join("debug").join(bin);
+                    let log = self.log(&format!("snippet-{bin}"));
+                    run_bounded(&mut Command::new(binary), SNIPPET_RUN_LIMIT, &log)
+                        .map_err(|e| format!("{e:#}"))
+                })
+            });
         }
         Ok(())
     }

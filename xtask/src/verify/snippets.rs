@@ -145,7 +145,7 @@ fn program(code: &str) -> String {
 
 /// Writes the snippets as binaries of a `book-snippets` crate in the scratch
 /// workspace and makes it a member.
-pub fn write_crate(scratch: &Path, dependencies: &[String], snippets: &[Snippet]) -> Result<()> {
+pub fn write_crate(scratch: &Path, dependencies: &[String], snippets: &[&Snippet]) -> Result<()> {
     let dir = scratch.join("book-snippets");
     fs::create_dir_all(dir.join("src/bin"))?;
     let mut manifest = String::from(
@@ -171,7 +171,7 @@ pub fn write_crate(scratch: &Path, dependencies: &[String], snippets: &[Snippet]
 
 /// The snippets that failed to compile in a `cargo build --keep-going`
 /// output, each with its first error.
-pub fn compile_failures(output: &str, snippets: &[Snippet]) -> Vec<(String, String)> {
+pub fn compile_failures(output: &str, snippets: &[&Snippet]) -> Vec<(String, String)> {
     snippets
         .iter()
         .filter(|s| output.contains(&format!("(bin \"{}\")", s.bin)))
