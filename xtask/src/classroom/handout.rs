@@ -32,6 +32,18 @@ pub struct Tracked {
     pub bytes: Vec<u8>,
 }
 
+impl Tracked {
+    /// A plain file, for tests.
+    #[cfg(test)]
+    pub fn new(path: &str, bytes: &[u8]) -> Self {
+        Self {
+            path: path.to_owned(),
+            mode: "100644".to_owned(),
+            bytes: bytes.to_vec(),
+        }
+    }
+}
+
 /// What `write` did.
 pub struct Written {
     /// The commit of the workbook the copy was taken from.
@@ -283,11 +295,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> Tracked {
-        Tracked {
-            path: path.to_owned(),
-            mode: "100644".to_owned(),
-            bytes: text.as_bytes().to_vec(),
-        }
+        Tracked::new(path, text.as_bytes())
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! binaries pass for the learner's own, fresh-looking builds.
 
 mod exercise;
+mod handout;
 mod layout;
 mod miri;
 mod quizzes;
@@ -109,7 +110,7 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
         snippets.len(),
         verifier.scratch.dir.display()
     );
-    let mut report = Report::new(total);
+    let mut report = Report::new(total + handout::CHECKS);
 
     report.check("the book builds without warnings", || {
         let built = book::build(&copy, Some(&verifier.scratch.dir.join("book/book")))
@@ -215,6 +216,7 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
             verifier.succeeds(&verifier.scratch, &args, "fmt-solutions")
         },
     );
+    handout::check(&mut report, workbook, &verifier);
     report.check(
         "the learner's exercises and solutions were not written",
         || {
