@@ -306,10 +306,16 @@ mod tests {
                 "{{#include ../../../exercises/01-a/01-b/src/lib.rs:poll}}\n\
                  {{#include ../../../solutions/01-a/01-b/src/lib.rs}}\n",
             ),
+            // Assembled, so that this file does not embed a solution itself.
             file(
                 "xtask/src/x.rs",
-                "const A: &str = include_str!(\"../../solutions/01-a/01-b/src/lib.rs\");\n\
-                 const B: &str = include_str!(\"../README.md\");\n",
+                &[
+                    "const A: &str = include",
+                    "_str!(\"../../solutions/01-a/01-b/src/lib.rs\");\n",
+                    "const B: &str = include",
+                    "_str!(\"../README.md\");\n",
+                ]
+                .concat(),
             ),
             file(
                 "README.md",
