@@ -15,6 +15,8 @@ use super::snippets::Snippet;
 
 /// A quiz question's program, as a binary of the snippet crate.
 pub struct QuizProgram {
+    /// The question's id.
+    pub question: String,
     pub snippet: Snippet,
     pub claim: Claim,
 }
@@ -23,12 +25,12 @@ impl QuizProgram {
     pub fn label(&self) -> String {
         match &self.claim {
             Claim::Prints(_) => format!(
-                "quiz program book/src/{} prints what its question says",
-                self.snippet.page
+                "quiz program book/src/{} prints what question `{}` says",
+                self.snippet.page, self.question
             ),
             Claim::DoesNotCompile { error } => format!(
-                "quiz program book/src/{} fails to compile with {error}, as its question says",
-                self.snippet.page
+                "quiz program book/src/{} fails to compile with {error}, as question `{}` says",
+                self.snippet.page, self.question
             ),
         }
     }
@@ -145,6 +147,7 @@ pub fn collect(src: &Path) -> Quizzes {
                 };
                 let rel = relative(src, &path);
                 found.programs.push(QuizProgram {
+                    question: q.id.clone(),
                     snippet: Snippet {
                         bin: format!(
                             "quiz-{}",
@@ -185,6 +188,7 @@ mod tests {
 
     fn program(claim: Claim) -> QuizProgram {
         QuizProgram {
+            question: "lazy".into(),
             snippet: Snippet {
                 page: "01-futures/quiz/lazy.rs".into(),
                 line: 0,
