@@ -18,10 +18,12 @@ use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::layer::{Context as LayerContext, Layer, SubscriberExt};
 
 use self::quiz::Quizzes;
+use self::schedule::{Schedule, Schedules};
 use self::shipped::ShippedIncludes;
 use crate::workbook::{Exercise, Workbook};
 
 pub mod quiz;
+pub mod schedule;
 mod shipped;
 
 pub struct BuiltBook {
@@ -33,9 +35,10 @@ pub struct BuiltBook {
 
 /// Builds the book of `workbook` into `book/book` (or `dest`).
 ///
-/// The preprocessors run in this order: the exercise boxes, the starters as
-/// shipped (before mdBook's `links` reads the included files), the quizzes,
-/// `links`, `index`, then the diagram links.
+/// The preprocessors run in this order: the exercise boxes, the instructor
+/// guide's schedules, the starters as shipped (before mdBook's `links`
+/// reads the included files), the quizzes, `links`, `index`, then the
+/// diagram links.
 pub fn build(workbook: &Workbook, dest: Option<&Path>) -> Result<BuiltBook> {
     let warnings = Arc::new(Mutex::new(Vec::new()));
     let subscriber = tracing_subscriber::registry().with(WarningCollector {
@@ -51,12 +54,14 @@ pub fn build(workbook: &Workbook, dest: Option<&Path>) -> Result<BuiltBook> {
         if let Some(dest) = dest {
             config.build.build_dir = dest.to_path_buf();
         }
+        let schedule = Schedule::load(workbook)?;
         let mut book = MDBook::load_with_config(&book_dir, config).context("load the book")?;
         let quizzes = Quizzes::default();
         book.with_preprocessor(ExerciseBoxes {
             root: workbook.root.clone(),
             exercises: workbook.exercises.clone(),
         })
+        .with_preprocessor(Schedules { schedule })
         .with_preprocessor(ShippedIncludes::new(workbook))
         .with_preprocessor(quizzes.clone())
         .with_preprocessor(LinkPreprocessor::new())

@@ -7,6 +7,7 @@
 //! binaries pass for the learner's own, fresh-looking builds.
 
 mod exercise;
+mod guide;
 mod handout;
 mod layout;
 mod miri;
@@ -101,8 +102,14 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     // A book without quizzes has no quiz checks.
     let has_quizzes = quizzes.quizzes > 0 || !quizzes.problems.is_empty();
     let quiz_checks = usize::from(has_quizzes) + quizzes.programs.len();
-    let total =
-        2 + snippets.len() + quiz_checks + 3 * selected.len() + miri_checks + tool_checks + 3;
+    let total = 2
+        + guide::CHECKS
+        + snippets.len()
+        + quiz_checks
+        + 3 * selected.len()
+        + miri_checks
+        + tool_checks
+        + 3;
     println!(
         "Verifying {} exercises, the book and {} snippets as shipped, on a scratch copy \
          in {} (removed when verify ends)",
@@ -122,6 +129,10 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
         problems.extend(refused.iter().cloned());
         none_or(problems, "all resolve")
     });
+    report.check(
+        "the instructor guide covers every chapter, with timings from the metadata",
+        || none_or(guide::guide_problems(&copy), "complete"),
+    );
     if has_quizzes {
         report.check("the quizzes are well-formed", || {
             let detail = format!(
