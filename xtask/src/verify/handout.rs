@@ -18,6 +18,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::LazyLock;
 
 use regex::Regex;
 
@@ -88,6 +89,7 @@ fn reveals_nothing(workbook: &Workbook, dir: &Path) -> Result<String, String> {
     }
     let files = files_under(dir).map_err(|e| format!("{e:#}"))?;
     let mut searched = 0;
+    let mut carried = Vec::new();
     for file in &files {
         let relative = file.strip_prefix(dir).unwrap_or(file);
         if relative.starts_with(".git") {
@@ -98,23 +100,33 @@ fn reveals_nothing(workbook: &Workbook, dir: &Path) -> Result<String, String> {
         };
         searched += 1;
         let html = file.extension().is_some_and(|e| e == "html");
-        if let Some(found) = find_solution_text(&texts, &text, html) {
-            problems.push(format!("{}: {found}", relative.display()));
-        }
+        let place = place(relative);
+        let (found, later) = find_solution_text(&texts, &text, html, place.as_deref());
+        problems.extend(found.iter().map(|f| format!("{}: {f}", relative.display())));
+        carried.extend(later.iter().map(|f| format!("{}: {f}", relative.display())));
     }
     let lines: usize = texts.iter().map(|t| t.exclusive.len()).sum();
-    none_or(
-        problems,
-        &format!(
-            "{searched} files searched for {lines} lines and {RUN}-line runs of {} solution files",
-            texts.len()
-        ),
-    )
+    let mut detail = format!(
+        "{searched} files searched for {lines} lines and {RUN}-line runs of {} solution files",
+        texts.len()
+    );
+    if !carried.is_empty() {
+        detail.push_str(
+            "\n      note: later exercises that carry an earlier one's answer (by design, not a \
+             leak):",
+        );
+        for line in &carried {
+            detail.push_str(&format!("\n        {line}"));
+        }
+    }
+    none_or(problems, &detail)
 }
 
 /// A solution file's text that a student copy must not hold.
 pub struct SolutionText {
     path: String,
+    /// `NN-chapter/MM-name`: its exercise.
+    slug: String,
     /// Distinctive lines found nowhere else in the workbook.
     exclusive: HashSet<String>,
     /// `RUN` distinctive lines in a row, joined with newlines.
@@ -177,6 +189,7 @@ pub fn distinctive(committed: &[Tracked]) -> Vec<SolutionText> {
             .collect();
         texts.push(SolutionText {
             path: solution.path.clone(),
+            slug,
             exclusive,
             runs,
         });
@@ -184,39 +197,66 @@ pub fn distinctive(committed: &[Tracked]) -> Vec<SolutionText> {
     texts
 }
 
-/// The first piece of solution text found in `text` (HTML is read as the
-/// text it shows), described.
-pub fn find_solution_text(texts: &[SolutionText], text: &str, html: bool) -> Option<String> {
+/// The solution text found in `text` (HTML is read as the text it
+/// shows): `(problems, carried)`. A file of a later exercise (its crate or
+/// its page, `place`) may carry an earlier exercise's answer: later
+/// exercises build on earlier ones (a later crate may ship a working
+/// version of what an earlier one asks for). Those findings are `carried`,
+/// not problems.
+pub fn find_solution_text(
+    texts: &[SolutionText],
+    text: &str,
+    html: bool,
+    place: Option<&str>,
+) -> (Vec<String>, Vec<String>) {
     let shown = if html {
         html_text(text)
     } else {
         text.to_owned()
     };
     let lines = nontrivial_lines(&shown);
-    let set: HashSet<&String> = lines.iter().collect();
+    let runs: Vec<String> = lines.windows(RUN).map(|w| w.join("\n")).collect();
+    let (mut problems, mut carried) = (Vec::new(), Vec::new());
     for solution in texts {
-        if let Some(line) = solution.exclusive.iter().find(|l| set.contains(l)) {
-            return Some(format!("holds a line of {}: `{line}`", solution.path));
-        }
-        if let Some(run) = lines
-            .windows(RUN)
-            .map(|w| w.join("\n"))
-            .find(|run| solution.runs.contains(run))
-        {
-            return Some(format!(
+        let found = if let Some(line) = lines.iter().find(|l| solution.exclusive.contains(*l)) {
+            format!("holds a line of {}: `{line}`", solution.path)
+        } else if let Some(run) = runs.iter().find(|run| solution.runs.contains(*run)) {
+            format!(
                 "holds {RUN} lines in a row of {}, from `{}`",
                 solution.path,
                 run.lines().next().unwrap_or_default()
-            ));
+            )
+        } else {
+            continue;
+        };
+        if place.is_some_and(|place| place > solution.slug.as_str()) {
+            carried.push(found);
+        } else {
+            problems.push(found);
         }
     }
-    None
+    (problems, carried)
+}
+
+/// The exercise a file of the copy belongs to, as `NN-chapter/MM-name`:
+/// its crate (`exercises/...`) or its page (`book/src/...`,
+/// `book/book/...`). `None` for anything else.
+fn place(relative: &Path) -> Option<String> {
+    let parts: Vec<&str> = relative.iter().filter_map(|p| p.to_str()).collect();
+    let (chapter, name) = match parts.as_slice() {
+        ["exercises", chapter, name, ..] => (*chapter, *name),
+        ["book", "src" | "book", chapter, name, ..] => (*chapter, *name),
+        _ => return None,
+    };
+    let name = name.trim_end_matches(".md").trim_end_matches(".html");
+    name.starts_with(|c: char| c.is_ascii_digit())
+        .then(|| format!("{chapter}/{name}"))
 }
 
 /// HTML without its tags, entities decoded: the text a reader sees.
 fn html_text(html: &str) -> String {
-    let tags = Regex::new(r"<[^>]*>").expect("valid regex");
-    tags.replace_all(html, "")
+    static TAGS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>").expect("valid regex"));
+    TAGS.replace_all(html, "")
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
@@ -439,19 +479,26 @@ mod tests {
     fn a_solution_line_found_nowhere_else_must_not_be_in_the_copy() {
         let texts = distinctive(&workbook("Think of a running total.\n"));
         let leak = "notes\n// Why this works: folding keeps a running sum.\n";
-        let found = find_solution_text(&texts, leak, false).expect("the comment is found");
+        let (found, _) = find_solution_text(&texts, leak, false, None);
+        let found = found.join("\n");
         assert!(
             found.contains("solutions/01-a/01-total/src/lib.rs"),
             "{found}"
         );
         assert_eq!(
-            find_solution_text(&texts, "    let mut running_sum = 0;\n", false),
-            None,
+            find_solution_text(&texts, "    let mut running_sum = 0;\n", false, None).0,
+            Vec::<String>::new(),
             "a line the book shows is not distinctive on its own"
         );
         assert_eq!(
-            find_solution_text(&texts, "pub fn total(items: &[u32]) -> u32 {\n", false),
-            None,
+            find_solution_text(
+                &texts,
+                "pub fn total(items: &[u32]) -> u32 {\n",
+                false,
+                None
+            )
+            .0,
+            Vec::<String>::new(),
             "the starter's own lines are not distinctive"
         );
     }
@@ -466,8 +513,32 @@ mod tests {
             "<pre><code class=\"language-rust\">{}</code></pre>",
             SOLVED.replace('&', "&amp;")
         );
-        let found = find_solution_text(&texts, &in_a_page, true).expect("the block is found");
-        assert!(found.contains("4 lines in a row"), "{found}");
+        let (found, _) = find_solution_text(&texts, &in_a_page, true, None);
+        assert!(
+            found.len() == 1 && found[0].contains("4 lines in a row"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_later_exercise_may_carry_an_earlier_answer() {
+        let texts = distinctive(&workbook("Think of a running total.\n"));
+        let later = Path::new("exercises/02-b/01-sum-all/src/given.rs");
+        let earlier = Path::new("exercises/01-a/00-warm-up/src/lib.rs");
+        let page = Path::new("book/book/02-b/01-sum-all.html");
+        assert_eq!(place(later).as_deref(), Some("02-b/01-sum-all"));
+        assert_eq!(place(page).as_deref(), Some("02-b/01-sum-all"));
+        assert_eq!(place(Path::new("book/src/02-b/index.md")), None);
+        for (file, carried) in [(later, true), (page, true), (earlier, false)] {
+            let (problems, later) =
+                find_solution_text(&texts, SOLVED, false, place(file).as_deref());
+            assert_eq!(
+                (problems.len(), later.len()),
+                if carried { (0, 1) } else { (1, 0) },
+                "{}",
+                file.display()
+            );
+        }
     }
 
     #[test]
@@ -475,6 +546,9 @@ mod tests {
         let mut committed = workbook(CODE_HINT);
         committed.push(file("support/src/lib.rs", SOLVED));
         let texts = distinctive(&committed);
-        assert_eq!(find_solution_text(&texts, CODE_HINT, false), None);
+        assert_eq!(
+            find_solution_text(&texts, CODE_HINT, false, None),
+            (Vec::new(), Vec::new())
+        );
     }
 }
