@@ -132,11 +132,15 @@
       result.className = "quiz-result " + (right ? "quiz-result-right" : "quiz-result-wrong");
       const message = document.createElement("p");
       message.className = "quiz-message";
+      // With checkboxes, every choice can be right and still miss one.
+      const onlyRightPicks = picks.every((i) => answer.right.includes(i));
       message.textContent = right
         ? "Right! Read why each answer is right or wrong above."
         : reveal
           ? "Not this time: the explanations above show the right answer."
-          : "Not quite: read why under your answer, then try again.";
+          : onlyRightPicks
+            ? "Part of it: what you chose is right, but another answer is right too. Try again."
+            : "Not quite: read why under your answer, then try again.";
       result.append(message);
       const retry = button("Try again", "quiz-retry", () => {
         const saved = store.get(storageName(section)) || {};
