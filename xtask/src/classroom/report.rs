@@ -309,8 +309,9 @@ pub fn text(exercises: &Exercises, class: &Class) -> String {
     let read = class.students.len();
     let _ = writeln!(
         out,
-        "Class progress: {read} students read, {} files skipped{}\n",
-        class.skipped.len(),
+        "Class progress: {} read, {} skipped{}\n",
+        count(read, "student"),
+        count(class.skipped.len(), "file"),
         if class.skipped.is_empty() {
             ""
         } else {
@@ -453,6 +454,14 @@ fn quote(field: &str) -> String {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
         field
+    }
+}
+
+/// `1 student`, `2 students`.
+fn count(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
     }
 }
 
