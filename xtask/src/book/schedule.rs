@@ -15,7 +15,9 @@
 //! times are computed from the page's source: prose at
 //! [`PROSE_WORDS_PER_MINUTE`], code at [`CODE_SECONDS_PER_LINE`] for each
 //! non-empty line shown (included files are counted as shown; lines hidden
-//! with `# ` are not), rounded up to whole minutes per page.
+//! with `# ` are not), rounded up to whole minutes per page. A quiz counts
+//! the words of its questions, options and explanations, and the lines of
+//! its programs.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -40,8 +42,9 @@ pub const CODE_SECONDS_PER_LINE: u32 = 5;
 pub fn method() -> String {
     format!(
         "Reading times are computed from each page's text: {PROSE_WORDS_PER_MINUTE} words \
-         of prose a minute and {CODE_SECONDS_PER_LINE} seconds for each line of code shown, \
-         rounded up to whole minutes per page. Exercise times are the `minutes` in each \
+         of prose a minute and {CODE_SECONDS_PER_LINE} seconds for each line of code shown \
+         (on a quiz page: its questions, answers, explanations and programs), rounded up to \
+         whole minutes per page. Exercise times are the `minutes` in each \
          exercise's metadata, the same number its exercise box shows."
     )
 }
@@ -66,6 +69,7 @@ impl Text {
 pub fn measure(markdown: &str, include: &dyn Fn(&str) -> Option<String>) -> Text {
     let directive = Regex::new(r"^\s*\{\{#(?:include|rustdoc_include)\s+([^}\s]+)\s*\}\}\s*$")
         .expect("valid regex");
+    let quiz = Regex::new(r"^\s*\{\{#quiz\s+([^}\s]+)\s*\}\}\s*$").expect("valid regex");
     let mut text = Text::default();
     // The open fence's marker and whether it is Rust (hidden `# ` lines).
     let mut fence: Option<(String, bool)> = None;
@@ -103,12 +107,37 @@ pub fn measure(markdown: &str, include: &dyn Fn(&str) -> Option<String>) -> Text
                     .count() as u32;
             }
             None => {
+                if let Some(caps) = quiz.captures(line) {
+                    let quiz_text = measure_quiz(&include(&caps[1]).unwrap_or_default(), include);
+                    text.words += quiz_text.words;
+                    text.code_lines += quiz_text.code_lines;
+                    continue;
+                }
                 if line.contains("{{#") && included.is_none() {
                     continue; // another directive: an exercise box, a schedule
                 }
                 let shown = included.flatten().unwrap_or_else(|| line.to_owned());
                 text.words += count_words(&shown);
             }
+        }
+    }
+    text
+}
+
+/// What a quiz file (`{{#quiz quiz.toml}}`) shows: the words of its
+/// prompts, options and explanations, and the lines of its programs.
+fn measure_quiz(toml: &str, include: &dyn Fn(&str) -> Option<String>) -> Text {
+    let program = Regex::new(r#"^\s*program\s*=\s*"([^"]+)""#).expect("valid regex");
+    let hidden = Regex::new(r"^\s*(#|\[|(id|correct|compiles|multiple|prints|error)\s*=)")
+        .expect("valid regex");
+    let mut text = Text::default();
+    for line in toml.lines() {
+        if let Some(caps) = program.captures(line) {
+            text.code_lines += include(&caps[1]).map_or(0, |code| {
+                code.lines().filter(|l| !l.trim().is_empty()).count() as u32
+            });
+        } else if !hidden.is_match(line) {
+            text.words += count_words(line);
         }
     }
     text
@@ -442,7 +471,8 @@ pub fn chapter_markdown(chapter: &Chapter, to_src: &str) -> String {
     out
 }
 
-/// One row per chapter, and the whole course, as markdown.
+/// One row per chapter, and the whole course, as markdown, followed by
+/// how the numbers are made.
 pub fn all_markdown(schedule: &Schedule, to_src: &str) -> String {
     let mut out = String::from(
         "| chapter | reading | exercises | together |\n| --- | ---: | ---: | ---: |\n",
@@ -469,6 +499,7 @@ pub fn all_markdown(schedule: &Schedule, to_src: &str) -> String {
         duration(t.exercises),
         duration(t.all())
     );
+    let _ = write!(out, "\n{}\n", method());
     out
 }
 
@@ -722,6 +753,27 @@ mod tests {
             text,
             Text {
                 words: 0,
+                code_lines: 3
+            }
+        );
+    }
+
+    #[test]
+    fn a_quiz_counts_its_questions_and_programs_not_its_keys() {
+        let toml = "# a comment\n[[question]]\nid = \"lazy-order\"\nprompt = \"What does it print?\"\n\
+                    program = \"quiz/lazy.rs\"\nprints = \"a b\"\n[[question.option]]\n\
+                    correct = true\nwhy = \"\"\"\nBecause futures are lazy.\"\"\"\n";
+        let page = "# Quiz\n\n{{#quiz quiz.toml}}\n";
+        let text = measure(page, &|spec| match spec {
+            "quiz.toml" => Some(toml.to_owned()),
+            "quiz/lazy.rs" => Some("fn main() {\n\n    println!();\n}\n".to_owned()),
+            other => panic!("unexpected include {other}"),
+        });
+        // "Quiz"; "prompt", "What does it print?"; "why"; "Because futures are lazy."
+        assert_eq!(
+            text,
+            Text {
+                words: 1 + 5 + 1 + 4,
                 code_lines: 3
             }
         );
