@@ -174,7 +174,13 @@ pub fn write_crate(scratch: &Path, dependencies: &[String], snippets: &[&Snippet
 pub fn compile_failures(output: &str, snippets: &[&Snippet]) -> Vec<(String, String)> {
     snippets
         .iter()
-        .filter(|s| output.contains(&format!("(bin \"{}\")", s.bin)))
+        // Only the "could not compile" line: a warning names the bin too.
+        .filter(|s| {
+            let bin = format!("(bin \"{}\")", s.bin);
+            output
+                .lines()
+                .any(|l| l.starts_with("error: could not compile") && l.contains(&bin))
+        })
         .map(|s| {
             let error = first_error_in(output, s).unwrap_or_else(|| "does not compile".to_owned());
             (s.bin.clone(), error)
@@ -203,6 +209,31 @@ fn first_error_in(output: &str, snippet: &Snippet) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_warning_is_not_a_compile_failure() {
+        let snippet = |bin: &str| Snippet {
+            page: "p.md".into(),
+            line: 1,
+            bin: bin.into(),
+            code: String::new(),
+            run: true,
+        };
+        let (warned, failed) = (snippet("warned"), snippet("failed"));
+        let output = [
+            "warning: unused implementer of `Future` that must be used",
+            "  --> book-snippets/src/bin/warned.rs:11:5",
+            "warning: `book-snippets` (bin \"warned\") generated 1 warning",
+            "error[E0728]: `await` is only allowed inside `async` functions and blocks",
+            " --> book-snippets/src/bin/failed.rs:6:22",
+            "error: could not compile `book-snippets` (bin \"failed\") due to 1 previous error",
+        ]
+        .join("\n");
+        let failures = compile_failures(&output, &[&warned, &failed]);
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert_eq!(failures[0].0, "failed");
+        assert!(failures[0].1.starts_with("error[E0728]"), "{failures:?}");
+    }
 
     #[test]
     fn keeps_rust_blocks_and_unhides_lines() {
