@@ -134,6 +134,7 @@ fn directive_problems(schedule: &Schedule, name: &str, text: &str) -> Vec<String
         let known = match (&caps[1], args.as_slice()) {
             ("schedule", ["all"]) => Ok(()),
             ("schedule", [slug]) if schedule.chapter(slug).is_some() => Ok(()),
+            ("schedule", [slug]) => Err(format!("no chapter is called `{slug}`")),
             ("schedule", _) => Err("takes one chapter (NN-name) or `all`".to_owned()),
             (_, args) => schedule.select(args).map(drop).map_err(|e| e.to_string()),
         };
