@@ -367,20 +367,19 @@ impl Schedule {
         })
     }
 
-    /// The totals of a course plan: each argument is a whole chapter or one
-    /// exercise (with its page and its chapter's overview page). A page or
-    /// an exercise named twice counts once.
-    pub fn select(&self, args: &[&str]) -> Result<Totals> {
+    /// The part of the schedule a course plan names: each argument is a
+    /// whole chapter or one exercise (with its page and its chapter's
+    /// overview page). A page or an exercise named twice is kept once.
+    pub fn selection(&self, args: &[&str]) -> Result<Schedule> {
         let mut rows: BTreeSet<(usize, usize)> = BTreeSet::new();
         for arg in args {
-            let Some(chapter) = self.chapter_of(arg) else {
+            let Some(c) = self
+                .chapter_of(arg)
+                .and_then(|found| self.chapters.iter().position(|x| x.slug == found.slug))
+            else {
                 bail!("`{arg}` is neither a chapter (NN-name) nor an exercise's name");
             };
-            let c = self
-                .chapters
-                .iter()
-                .position(|x| x.slug == chapter.slug)
-                .expect("found above");
+            let chapter = &self.chapters[c];
             for (r, row) in chapter.rows.iter().enumerate() {
                 let whole = chapter.slug == *arg;
                 let named = row.exercise.as_ref().is_some_and(|t| t.name == *arg);
@@ -393,13 +392,26 @@ impl Schedule {
                 }
             }
         }
-        let mut totals = Totals::default();
+        let mut chapters: Vec<Chapter> = Vec::new();
         for (c, r) in rows {
-            let row = &self.chapters[c].rows[r];
-            totals.reading += row.page.as_ref().map_or(0, |p| p.reading);
-            totals.exercises += row.exercise.as_ref().map_or(0, |t| t.minutes);
+            let from = &self.chapters[c];
+            if chapters.last().is_none_or(|last| last.slug != from.slug) {
+                chapters.push(Chapter {
+                    slug: from.slug.clone(),
+                    title: from.title.clone(),
+                    rows: Vec::new(),
+                });
+            }
+            if let Some(last) = chapters.last_mut() {
+                last.rows.push(from.rows[r].clone());
+            }
         }
-        Ok(totals)
+        Ok(Schedule { chapters })
+    }
+
+    /// The totals of a course plan (see [`Schedule::selection`]).
+    pub fn select(&self, args: &[&str]) -> Result<Totals> {
+        Ok(self.selection(args)?.totals())
     }
 
     pub fn totals(&self) -> Totals {
@@ -536,31 +548,21 @@ pub fn chapter_text(chapter: &Chapter) -> String {
 pub fn run(workbook: &Workbook, args: &[String]) -> Result<()> {
     let schedule = Schedule::load(workbook)?;
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let totals = if args.is_empty() {
-        schedule.totals()
+    let shown = if args.is_empty() {
+        schedule
     } else {
-        schedule.select(&args)?
+        schedule.selection(&args)?
     };
     println!("{}\n", method());
-    let mut shown = Vec::new();
-    for chapter in &schedule.chapters {
-        let wanted = args.is_empty()
-            || args.iter().any(|a| {
-                schedule
-                    .chapter_of(a)
-                    .is_some_and(|c| c.slug == chapter.slug)
-            });
-        if wanted {
-            println!("{}", chapter_text(chapter));
-            shown.push(chapter.slug.as_str());
-        }
+    for chapter in &shown.chapters {
+        println!("{}", chapter_text(chapter));
     }
     let what = if args.is_empty() {
         "the whole course".to_owned()
     } else {
         args.join(" ")
     };
-    println!("Total for {what}: {}", totals_line(totals));
+    println!("Total for {what}: {}", totals_line(shown.totals()));
     Ok(())
 }
 
@@ -863,6 +865,17 @@ mod tests {
                 reading: 15 + 5 + 8,
                 exercises: 35 + 25
             }
+        );
+        let part = s.selection(&["self-ref", "countdown"]).expect("selection");
+        let kept: Vec<(&str, usize)> = part
+            .chapters
+            .iter()
+            .map(|c| (c.slug.as_str(), c.rows.len()))
+            .collect();
+        assert_eq!(
+            kept,
+            [("01-futures", 2), ("02-pin", 2)],
+            "book order, overview included"
         );
         let unknown = s.select(&["nope"]).expect_err("unknown");
         assert!(unknown.to_string().contains("`nope`"), "{unknown}");
