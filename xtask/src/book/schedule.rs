@@ -15,7 +15,8 @@
 //! times are computed from the page's source: prose at
 //! [`PROSE_WORDS_PER_MINUTE`], code at [`CODE_SECONDS_PER_LINE`] for each
 //! non-empty line shown (included files are counted as shown; lines hidden
-//! with `# ` are not), rounded up to whole minutes per page. A quiz counts
+//! with `# ` are not), rounded up to whole minutes per page. A diagram
+//! counts as the words of its description (its `alt` text). A quiz counts
 //! the words of its questions, options and explanations, and the lines of
 //! its programs.
 
