@@ -598,3 +598,37 @@ fn a_report_of_an_empty_folder_says_so_and_fails() {
     assert!(!ok, "{output}");
     assert!(output.contains("0 students read"), "{output}");
 }
+
+// ---- verify's checks of a student copy ----
+
+/// The line verify printed for the check whose label contains `label`.
+fn check_line<'a>(output: &'a str, label: &str) -> &'a str {
+    output
+        .lines()
+        .find(|l| l.contains(label))
+        .unwrap_or_else(|| panic!("no check {label:?} in:\n{output}"))
+}
+
+#[test]
+fn verify_finds_a_solution_copied_anywhere_in_the_student_copy() {
+    let fixture = Fixture::new();
+    // Committed by mistake: a copy of a solution outside solutions/.
+    fixture.write(
+        "notes/add.rs",
+        &fixture.read("solutions/01-basics/01-add/src/lib.rs"),
+    );
+    fixture.commit();
+    let (ok, output) = fixture.xtask(&["verify"]);
+    assert!(!ok, "verify must fail:\n{output}");
+    let leak = check_line(&output, "student copy (handout): no solution text");
+    assert!(leak.contains("FAILED"), "{output}");
+    assert!(
+        output.contains("notes/add.rs: holds 1 distinctive lines of solutions/01-basics/01-add"),
+        "the file and the solution are named:\n{output}"
+    );
+    let runner = check_line(&output, "student copy (handout): check fails on a starter");
+    assert!(
+        runner.contains("ok") && runner.contains("add: check fails"),
+        "the runner works in the copy all the same:\n{output}"
+    );
+}

@@ -6,13 +6,16 @@
 //! - the runner works in it: `check` on a starter fails, `hint`, `list`,
 //!   `reset` and `progress --export` work, `solution` says there is none.
 //!
-//! Distinctive text: a solution's lines that are not trivial (`}` or a
-//! bare `Poll::Pending`) and not in the matching starter. A line that
-//! appears nowhere else in the workbook must appear nowhere in the copy; a
-//! line the rest of the workbook shares (an import, a book snippet's line)
-//! only counts as part of a run of `RUN` such lines in a row, which no file
-//! of the copy may hold. Lines of the exercise's own hints never count:
-//! the hints are there to be shown.
+//! Distinctive text: a solution's lines that are not trivial (`}`, a bare
+//! `Poll::Pending`, an import) and not in the matching starter. Lines of
+//! the exercise's own hints never count: the hints are there to be shown.
+//! A distinctive line that appears nowhere else in the workbook must appear
+//! nowhere in the copy. A line the rest of the workbook shares (a book
+//! snippet's line) only counts together with others: no file of the copy
+//! may hold `RUN` of the solution's distinctive lines in the solution's
+//! order, with only other lines between them (all of them, for a solution
+//! with fewer). So a copied solution is found even when the copy is
+//! committed in the workbook itself.
 
 use std::collections::HashSet;
 use std::fs;
@@ -36,6 +39,13 @@ pub const CHECKS: usize = 2;
 const RUN: usize = 4;
 
 pub(super) fn check(report: &mut Report, workbook: &Workbook, verifier: &Verifier) {
+    if workbook.committed(Path::new("Cargo.toml")).is_err() {
+        let why = "not a git checkout with a commit, and a student copy is made from the \
+                   files committed in HEAD";
+        report.skip("student copy (handout): no solution text", why);
+        report.skip("student copy (handout): the runner works", why);
+        return;
+    }
     let dir = scratch_dir(&workbook.root, "handout");
     let _remove = RemoveOnDrop(dir.clone());
     let made = make(workbook, &dir);
@@ -107,7 +117,8 @@ fn reveals_nothing(workbook: &Workbook, dir: &Path) -> Result<String, String> {
     }
     let lines: usize = texts.iter().map(|t| t.exclusive.len()).sum();
     let mut detail = format!(
-        "{searched} files searched for {lines} lines and {RUN}-line runs of {} solution files",
+        "{searched} files searched for the distinctive lines of {} solution files ({lines} \
+         found nowhere else in the workbook)",
         texts.len()
     );
     if !carried.is_empty() {
@@ -129,7 +140,11 @@ pub struct SolutionText {
     slug: String,
     /// Distinctive lines found nowhere else in the workbook.
     exclusive: HashSet<String>,
-    /// `RUN` distinctive lines in a row, joined with newlines.
+    /// All its distinctive lines.
+    counted: HashSet<String>,
+    /// How many of them in order make a copy: `RUN`, or all of them.
+    run: usize,
+    /// Each `run` of its distinctive lines in order, joined with newlines.
     runs: HashSet<String>,
 }
 
@@ -137,8 +152,14 @@ fn normalize(line: &str) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Long enough to say something, and not an import or a module line,
+/// which say nothing about the answer.
 fn nontrivial(line: &str) -> bool {
-    line.len() >= 12 && line.chars().filter(|c| c.is_alphanumeric()).count() >= 8
+    line.len() >= 12
+        && line.chars().filter(|c| c.is_alphanumeric()).count() >= 8
+        && !["use ", "pub use ", "mod ", "pub mod "]
+            .iter()
+            .any(|start| line.starts_with(start))
 }
 
 fn nontrivial_lines(text: &str) -> Vec<String> {
@@ -182,15 +203,19 @@ pub fn distinctive(committed: &[Tracked]) -> Vec<SolutionText> {
             .filter(|l| counts(l) && !elsewhere.contains(*l))
             .cloned()
             .collect();
-        let runs = lines
-            .windows(RUN)
-            .filter(|w| w.iter().all(counts))
-            .map(|w| w.join("\n"))
-            .collect();
+        let counted: Vec<String> = lines.iter().filter(|l| counts(l)).cloned().collect();
+        let run = counted.len().min(RUN);
+        let runs = if run == 0 {
+            HashSet::new()
+        } else {
+            counted.windows(run).map(|w| w.join("\n")).collect()
+        };
         texts.push(SolutionText {
             path: solution.path.clone(),
             slug,
             exclusive,
+            counted: counted.into_iter().collect(),
+            run,
             runs,
         });
     }
@@ -215,16 +240,14 @@ pub fn find_solution_text(
         text.to_owned()
     };
     let lines = nontrivial_lines(&shown);
-    let runs: Vec<String> = lines.windows(RUN).map(|w| w.join("\n")).collect();
     let (mut problems, mut carried) = (Vec::new(), Vec::new());
     for solution in texts {
         let found = if let Some(line) = lines.iter().find(|l| solution.exclusive.contains(*l)) {
             format!("holds a line of {}: `{line}`", solution.path)
-        } else if let Some(run) = runs.iter().find(|run| solution.runs.contains(*run)) {
+        } else if let Some(first) = in_order(solution, &lines) {
             format!(
-                "holds {RUN} lines in a row of {}, from `{}`",
-                solution.path,
-                run.lines().next().unwrap_or_default()
+                "holds {} distinctive lines of {} in order, from `{first}`",
+                solution.run, solution.path
             )
         } else {
             continue;
@@ -236,6 +259,25 @@ pub fn find_solution_text(
         }
     }
     (problems, carried)
+}
+
+/// The first line of a run of the solution's distinctive lines that
+/// `lines` holds in order, other lines between them ignored.
+fn in_order<'a>(solution: &SolutionText, lines: &'a [String]) -> Option<&'a str> {
+    if solution.run == 0 {
+        return None;
+    }
+    let theirs: Vec<&'a String> = lines
+        .iter()
+        .filter(|l| solution.counted.contains(*l))
+        .collect();
+    theirs
+        .windows(solution.run)
+        .find(|w| {
+            let joined: Vec<&str> = w.iter().map(|l| l.as_str()).collect();
+            solution.runs.contains(&joined.join("\n"))
+        })
+        .map(|w| w[0].as_str())
 }
 
 /// The exercise a file of the copy belongs to, as `NN-chapter/MM-name`:
@@ -515,7 +557,7 @@ mod tests {
         );
         let (found, _) = find_solution_text(&texts, &in_a_page, true, None);
         assert!(
-            found.len() == 1 && found[0].contains("4 lines in a row"),
+            found.len() == 1 && found[0].contains("4 distinctive lines"),
             "{found:?}"
         );
     }
@@ -539,6 +581,33 @@ mod tests {
                 file.display()
             );
         }
+    }
+
+    #[test]
+    fn a_small_solution_copied_into_the_workbook_itself_is_found() {
+        let solved = "//! Why this works: `+` adds.\n\n\
+                      pub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n";
+        let committed = vec![
+            file("solutions/01-a/01-add/src/lib.rs", solved),
+            file(
+                "exercises/01-a/01-add/src/lib.rs",
+                "use std::ops::Add;\n\npub fn add(a: u32, b: u32) -> u32 {\n    a\n}\n",
+            ),
+            // The copy makes each line shared, so none is found nowhere else.
+            file("notes/add.rs", solved),
+        ];
+        let texts = distinctive(&committed);
+        let (found, _) = find_solution_text(&texts, solved, false, None);
+        assert!(
+            found.len() == 1 && found[0].contains("1 distinctive lines"),
+            "its one distinctive line is all it takes: {found:?}"
+        );
+        let imports = "use std::ops::Add;\nuse std::fmt::Debug;\n";
+        assert_eq!(
+            find_solution_text(&texts, imports, false, None).0,
+            Vec::<String>::new(),
+            "imports say nothing about the answer"
+        );
     }
 
     #[test]
