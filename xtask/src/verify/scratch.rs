@@ -134,7 +134,7 @@ pub fn clean_own_builds(
             trees.push((nested.clone(), Some(triple)));
         }
     }
-    for (tree, triple) in trees {
+    for (at, (tree, triple)) in trees.into_iter().enumerate() {
         let profile = match &triple {
             Some(triple) => tree.join(triple).join("debug"),
             None => tree.join("debug"),
@@ -153,7 +153,9 @@ pub fn clean_own_builds(
         if let Some(triple) = &triple {
             command.args(["--target", triple]);
         }
-        crate::process::run_bounded(&mut command, std::time::Duration::from_secs(120), log)?;
+        // One log per tree: the last would overwrite the others.
+        let log = log.with_extension(format!("{at}.log"));
+        crate::process::run_bounded(&mut command, std::time::Duration::from_secs(120), &log)?;
         remove_trybuild_cases(&profile)?;
     }
     Ok(())
