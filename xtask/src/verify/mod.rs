@@ -6,6 +6,7 @@
 //! so a shared target directory would let the scratch copy's solution
 //! binaries pass for the learner's own, fresh-looking builds.
 
+mod browser;
 mod exercise;
 mod guide;
 mod handout;
@@ -41,6 +42,14 @@ pub struct Options {
     /// as committed in git's HEAD (authors' uncommitted starters).
     #[arg(long)]
     pub working_tree: bool,
+    /// Skip the checks in headless Chromium (counted as skipped), where
+    /// Chromium cannot be installed.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Run only the browser checks, on a book already built in DIR (with
+    /// this workbook's exercises).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_browser")]
+    pub browser_only: Option<PathBuf>,
 }
 
 /// Time bound for building everything in one go, and for one snippet run.
@@ -64,6 +73,9 @@ struct Verifier {
 }
 
 pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
+    if let Some(html) = &options.browser_only {
+        return Ok(browser_only(workbook, html));
+    }
     let selected = select(workbook, &options.exercises)?;
     let edited = shipped::learner_changes(workbook)?;
     if let Some(note) = edited.describe(options.working_tree) {
@@ -117,7 +129,7 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
         snippets.len(),
         verifier.scratch.dir.display()
     );
-    let mut report = Report::new(total + handout::CHECKS);
+    let mut report = Report::new(total + handout::CHECKS + browser::CHECKS);
 
     report.check("the book builds without warnings", || {
         let built = book::build(&copy, Some(&verifier.scratch.dir.join("book/book")))
@@ -133,6 +145,14 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
         "the instructor guide covers every chapter, with timings from the metadata",
         || none_or(guide::guide_problems(&copy), "complete"),
     );
+    let browser_book = browser::Book {
+        html: &verifier.scratch.dir.join("book/book"),
+        root: &copy.root,
+        exercises: &copy.exercises,
+        logs: &verifier.logs,
+        screenshots: std::env::var_os("WORKBOOK_SCREENSHOTS").map(PathBuf::from),
+    };
+    browser::check(&mut report, &browser_book, options.no_browser);
     if has_quizzes {
         report.check("the quizzes are well-formed", || {
             let detail = format!(
@@ -257,6 +277,25 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `--browser-only DIR`: the browser checks alone, on a built book.
+fn browser_only(workbook: &Workbook, html: &Path) -> ExitCode {
+    let logs = workbook.target_dir.join("verify/logs");
+    let book = browser::Book {
+        html,
+        root: &workbook.root,
+        exercises: &workbook.exercises,
+        logs: &logs,
+        screenshots: std::env::var_os("WORKBOOK_SCREENSHOTS").map(PathBuf::from),
+    };
+    let mut report = Report::new(browser::CHECKS);
+    browser::check(&mut report, &book, false);
+    if report.finish() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn select<'a>(workbook: &'a Workbook, names: &[String]) -> Result<Vec<&'a Exercise>> {
