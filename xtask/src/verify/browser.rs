@@ -209,13 +209,20 @@ fn explore(binary: &Path, book: &Book) -> Result<Findings> {
     let search = search(&mut browser, &origin, &pages);
     let events = browser.take_events();
     requests.extend(requested(&events).map(|url| (url, "(search)".to_owned())));
-    let search = search.and_then(|found| match console_errors(&events).as_slice() {
-        [] => Ok(found),
-        errors => Err(anyhow::anyhow!(
-            "console errors while searching:\n{}",
-            errors.join("\n")
-        )),
-    });
+    let errors = console_errors(&events);
+    let search = match (search, errors.is_empty()) {
+        (Ok(found), true) => Ok(found),
+        (found, _) => {
+            let mut why = found.err().map(|e| format!("{e:#}\n")).unwrap_or_default();
+            if !errors.is_empty() {
+                why.push_str(&format!(
+                    "console errors while searching:\n{}",
+                    errors.join("\n")
+                ));
+            }
+            Err(why.trim_end().to_owned())
+        }
+    };
     let quiz = pages.iter().find(|p| p.has_quiz).map(|page| {
         let outcome = answer_quiz(&mut browser, &origin, page, book).map_err(|e| format!("{e:#}"));
         let events = browser.take_events();
@@ -226,7 +233,7 @@ fn explore(binary: &Path, book: &Book) -> Result<Findings> {
         html,
         origin,
         pages,
-        search: search.map_err(|e| format!("{e:#}")),
+        search,
         quiz,
         requests,
     })
