@@ -1,3 +1,6 @@
+// These tests read source text: nothing here for Miri to check.
+#![cfg(not(miri))]
+
 // Each `unsafe` block in src/lib.rs is a promise the compiler cannot check.
 // This test checks that the promise is written down next to it, and that
 // the comment says why it holds, not only that it does.
