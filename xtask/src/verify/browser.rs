@@ -549,7 +549,7 @@ fn answer_quiz(browser: &mut Chromium, origin: &str, page: &Page, book: &Book) -
     }
     if let Some(dir) = &book.screenshots {
         browser.eval(&format!(
-            "document.getElementById('{section}').scrollIntoView()"
+            "document.getElementById('{section}').scrollIntoView(); window.scrollBy(0, -60)"
         ))?;
         browser.screenshot(&dir.join("quiz-wrong.png"))?;
     }
@@ -557,7 +557,7 @@ fn answer_quiz(browser: &mut Chromium, origin: &str, page: &Page, book: &Book) -
     answer(browser, &right, "right")?;
     if let Some(dir) = &book.screenshots {
         browser.eval(&format!(
-            "document.getElementById('{section}').scrollIntoView()"
+            "document.getElementById('{section}').scrollIntoView(); window.scrollBy(0, -60)"
         ))?;
         browser.screenshot(&dir.join("quiz-right.png"))?;
     }

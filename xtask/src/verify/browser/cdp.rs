@@ -35,11 +35,11 @@ const BINARIES: &[&str] = &[
     "google-chrome-stable",
 ];
 
-/// Chromium's binary: `WORKBOOK_CHROMIUM`, or the first of [`BINARIES`]
-/// found in `PATH`.
+/// Chromium's binary: `WORKBOOK_CHROMIUM` (if it exists), or the first of
+/// [`BINARIES`] found in `PATH`.
 pub fn find() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("WORKBOOK_CHROMIUM") {
-        return Some(PathBuf::from(path));
+        return Some(PathBuf::from(path)).filter(|p| p.is_file());
     }
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
