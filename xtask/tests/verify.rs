@@ -9,8 +9,9 @@ const EXERCISE: &str = "exercises/01-basics/01-add";
 const SOLUTION: &str = "solutions/01-basics/01-add";
 const PAGE: &str = "book/src/01-basics/01-add.md";
 
+/// Without the browser checks, which `tests/browser.rs` runs on their own.
 fn verify(fixture: &Fixture, extra: &[&str]) -> (bool, String) {
-    fixture.xtask(&[&["verify"][..], extra].concat())
+    fixture.xtask(&[&["verify", "--no-browser"][..], extra].concat())
 }
 
 /// The line verify printed for the check whose label contains `label`.
