@@ -35,7 +35,7 @@ fn a_sound_workbook_passes_every_check() {
     let fixture = Fixture::new();
     let (ok, output) = verify(&fixture, &[]);
     assert!(ok, "verify failed on the sound fixture:\n{output}");
-    assert_eq!(last_line(&output), "12 passed, 0 failed", "{output}");
+    assert_eq!(last_line(&output), "13 passed, 0 failed", "{output}");
 }
 
 #[test]
