@@ -51,7 +51,8 @@ const UI_LIMIT: Duration = Duration::from_secs(10);
 pub struct Book<'a> {
     /// The built book (its `index.html` is here).
     pub html: &'a Path,
-    /// The workbook the book was built from: its `exercises/` and `book/src/`.
+    /// The workbook the book was built from: its quiz files in `book/src/`
+    /// hold the right answers.
     pub root: &'a Path,
     pub exercises: &'a [Exercise],
     /// Where the browser's own output is written.
