@@ -32,6 +32,7 @@ where
     }
 }
 
+#[allow(dead_code)] // TODO: remove this line once `poll` uses the fields.
 // ANCHOR: poll
 /// The future returned by [`join`].
 pub struct Join<A: Future, B: Future> {
@@ -58,7 +59,7 @@ where
         // `Join` is `Unpin`, so a plain `&mut Join` is allowed here.
         let this = self.get_mut();
         // TODO: keep the contract in the doc comment of `join`.
-        let _ = (&mut this.a, &mut this.b, &this.a_output, &this.b_output, cx);
+        let _ = (this, cx);
         Poll::Pending
     }
 }
