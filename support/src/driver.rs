@@ -88,9 +88,12 @@ impl Driver {
         });
         Self {
             name: name.to_owned(),
-            not_woken_hint: "Before returning Pending, make sure the waker from `cx.waker()` will be woken: \
-                             if the future can make progress right away, call `cx.waker().wake_by_ref()`."
-                .to_owned(),
+            not_woken_hint:
+                "A future that returns Pending promises that the waker from `cx.waker()` \
+                             will be woken once it can make progress. See \"The promise behind \
+                             `Pending`\" on the book page \"Implementing Future by hand\", or run \
+                             `cargo xtask hint`."
+                    .to_owned(),
             waker,
             polls: 0,
         }
