@@ -32,7 +32,19 @@ pub enum Outcome {
     },
     TimedOut {
         limit: Duration,
+        stage: Stage,
     },
+}
+
+/// What a run that was stopped at its time limit was doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Running the behaviour tests: most likely a hang.
+    Testing,
+    /// Still compiling the crate and its tests.
+    Compiling,
+    /// The trybuild run, which compiles its cases while it runs.
+    CompilingUiChecks,
 }
 
 pub struct Failure {
@@ -42,9 +54,11 @@ pub struct Failure {
     rank: Rank,
 }
 
-/// A failing test's place: its target (unit tests, then `tests/*.rs` in
-/// the order cargo lists them, trybuild checks last), then the byte offset
-/// of its `fn` in that file. Tests not found in their file come last.
+/// A failing test's place: its target (unit tests, then `tests/*.rs` by
+/// file name, then `tests/stress.rs`, trybuild checks last), then the byte
+/// offset of its `fn` in that file. Tests not found in their file come last.
+/// A stress test repeats what the other tests check once, so their failures
+/// say more; the trybuild checks only compile.
 type Rank = (usize, usize);
 
 /// Finds where tests are declared in an exercise's test files, reading
@@ -59,14 +73,15 @@ struct DeclarationOrder {
 impl DeclarationOrder {
     fn new(dir: &Path, test_targets: &[String]) -> Self {
         let mut targets = vec!["src/lib.rs".to_owned()];
+        let last = ["stress", "ui"];
         let mut integration: Vec<String> = test_targets
             .iter()
-            .filter(|t| *t != "ui")
+            .filter(|t| !last.contains(&t.as_str()))
             .map(|t| format!("tests/{t}.rs"))
             .collect();
         integration.sort();
         targets.extend(integration);
-        targets.push("tests/ui.rs".to_owned());
+        targets.extend(last.map(|t| format!("tests/{t}.rs")));
         Self {
             dir: dir.to_path_buf(),
             targets,
@@ -130,28 +145,30 @@ impl Checker {
         {
             behaviour.push("--lib".into());
         }
-        let mut runs: Vec<(Finished, Duration)> = Vec::new();
+        let mut runs: Vec<(Finished, Duration, bool)> = Vec::new();
         if !behaviour.is_empty() {
             let args: Vec<&str> = ["test", "--no-fail-fast"]
                 .into_iter()
                 .chain(behaviour.iter().map(String::as_str))
                 .collect();
-            runs.push((self.cargo(exercise, &args, self.limit, "test")?, self.limit));
+            let run = self.cargo(exercise, &args, self.limit, "test")?;
+            runs.push((run, self.limit, false));
         }
-        if exercise.has_ui_tests() && !runs.iter().any(|(run, _)| run.timed_out()) {
+        if exercise.has_ui_tests() && !runs.iter().any(|(run, ..)| run.timed_out()) {
             let limit = self.limit * UI_FACTOR;
-            runs.push((
-                self.cargo(exercise, &["test", "--test", "ui"], limit, "ui")?,
-                limit,
-            ));
+            let run = self.cargo(exercise, &["test", "--test", "ui"], limit, "ui")?;
+            runs.push((run, limit, true));
         }
-        if let Some((_, limit)) = runs.iter().find(|(run, _)| run.timed_out()) {
-            return Ok(Outcome::TimedOut { limit: *limit });
+        if let Some((run, limit, ui)) = runs.iter().find(|(run, ..)| run.timed_out()) {
+            return Ok(Outcome::TimedOut {
+                limit: *limit,
+                stage: stage_stopped(run, *ui),
+            });
         }
         let mut failures = Vec::new();
         let mut passed = 0;
         let mut order = DeclarationOrder::new(&crate_dir, &exercise.test_targets);
-        for (run, _) in &runs {
+        for (run, ..) in &runs {
             let parsed = cargo_test::parse(&run.output);
             if !parsed.compiled && run.success != Some(true) {
                 let error = first_error_block(&run.output).unwrap_or_else(|| tail(&run.output, 20));
@@ -160,7 +177,7 @@ impl Checker {
             passed += parsed.passed;
             for failed in parsed.failed {
                 let message = if failed.is_ui() {
-                    trybuild_report(&run.output)
+                    trybuild_report(&run.output, &crate_dir)
                 } else {
                     failure_message(&run.output, &failed.name)
                 };
@@ -200,6 +217,18 @@ impl Checker {
             .env("RUST_BACKTRACE", "0");
         let log = self.logs.join(format!("{}-{log}.log", exercise.name));
         run_tests_bounded(&mut command, BUILD_LIMIT, limit, &log)
+    }
+}
+
+/// What a stopped run was doing: a run that started no test binary was
+/// compiling; the trybuild run compiles its cases as it goes.
+fn stage_stopped(run: &Finished, ui: bool) -> Stage {
+    if !run.output.contains("     Running ") {
+        Stage::Compiling
+    } else if ui {
+        Stage::CompilingUiChecks
+    } else {
+        Stage::Testing
     }
 }
 
@@ -272,15 +301,30 @@ fn failure_message(output: &str, name: &str) -> String {
 
 /// Trybuild writes its report straight to the terminal, outside libtest's
 /// captured output: each case that is not `ok`, with the compiler's words.
-fn trybuild_report(output: &str) -> String {
+/// A case that should not compile but did gets its leading comment, which
+/// says why it must not compile (`crate_dir` is where the cases are).
+fn trybuild_report(output: &str, crate_dir: &Path) -> String {
     let clean = strip_ansi(output);
     let mut report = Vec::new();
     let mut in_case = false;
+    let mut case = "";
     for line in clean.lines() {
         if line.starts_with("test ") {
             in_case = line.starts_with("test tests/ui/") && !line.ends_with(" ok");
             if in_case {
-                report.push(line.trim_start_matches("test ").to_owned());
+                let name = line.trim_start_matches("test ");
+                case = name.split_once(" ... ").map_or(name, |(file, _)| file);
+                report.push(name.to_owned());
+            }
+            continue;
+        }
+        if in_case && line.starts_with("Expected test case to fail to compile, but it succeeded") {
+            report.push(format!("  {line}"));
+            let text = std::fs::read_to_string(crate_dir.join(case)).unwrap_or_default();
+            let why = leading_comment(&text);
+            if !why.is_empty() {
+                report.push(format!("  It must not compile. {case} says why:"));
+                report.extend(why.iter().map(|l| format!("  │ {l}").trim_end().to_owned()));
             }
             continue;
         }
@@ -296,6 +340,15 @@ fn trybuild_report(output: &str) -> String {
     }
     report.truncate(40);
     report.join("\n")
+}
+
+/// The `//` comment lines a file starts with, without their `//`.
+fn leading_comment(text: &str) -> Vec<&str> {
+    text.lines()
+        .map_while(|line| line.strip_prefix("//"))
+        .filter(|line| !line.starts_with('!') && !line.starts_with('/'))
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .collect()
 }
 
 fn strip_ansi(text: &str) -> String {
@@ -330,7 +383,29 @@ pub fn render(outcome: &Outcome) -> String {
         Outcome::CompileError { error } => {
             format!("✗ it does not compile yet. The first error:\n\n{error}")
         }
-        Outcome::TimedOut { limit } => format!(
+        Outcome::TimedOut {
+            stage: Stage::Compiling,
+            ..
+        } => format!(
+            "✗ compiling the tests took more than {} s, so it was stopped.\n\n\
+             The first build compiles the dependencies, which can take minutes on a busy machine.\n\
+             Run the check again: what was built is kept.",
+            BUILD_LIMIT.as_secs()
+        ),
+        Outcome::TimedOut {
+            limit,
+            stage: Stage::CompilingUiChecks,
+        } => format!(
+            "✗ the compile-fail checks (tests/ui) were still compiling after {} s, so they were stopped.\n\n\
+             Their first run builds the dependencies for them, about a minute of CPU time, longer on\n\
+             a busy machine. Run the check again (what was built is kept), or give them more time with\n\
+             --timeout SECONDS (they get {UI_FACTOR} times that limit).",
+            limit.as_secs()
+        ),
+        Outcome::TimedOut {
+            limit,
+            stage: Stage::Testing,
+        } => format!(
             "✗ the tests did not finish within {} s, so they were stopped.\n\n\
              In async code this usually means one of:\n\
              - a future returned Pending, but its waker is never woken, so it is never polled again;\n\
@@ -389,8 +464,31 @@ mod tests {
                       test tests/ui/b.rs ... error\n┈┈┈┈\nerror[E0728]: `await` is only allowed\n --> tests/ui/b.rs:9:45\n┈┈┈┈\n\n\n\
                       test ui ... FAILED\n";
         assert_eq!(
-            trybuild_report(output),
+            trybuild_report(output, Path::new("/nowhere")),
             "tests/ui/b.rs ... error\n  error[E0728]: `await` is only allowed\n   --> tests/ui/b.rs:9:45"
+        );
+    }
+
+    #[test]
+    fn a_case_that_compiled_but_should_not_shows_why_it_must_not() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("tests/ui")).expect("ui dir");
+        std::fs::write(
+            dir.path().join("tests/ui/twice.rs"),
+            "// Sending twice must not compile:\n//\n// `send` takes `self`.\nfn main() {}\n// not this\n",
+        )
+        .expect("write");
+        let output = "test tests/ui/twice.rs ... \u{1b}[31merror\n\
+                      Expected test case to fail to compile, but it succeeded.\u{1b}[0m\n\n\n\
+                      test ui ... FAILED\n";
+        assert_eq!(
+            trybuild_report(output, dir.path()),
+            "tests/ui/twice.rs ... error\n  \
+             Expected test case to fail to compile, but it succeeded.\n  \
+             It must not compile. tests/ui/twice.rs says why:\n  \
+             │ Sending twice must not compile:\n  \
+             │\n  \
+             │ `send` takes `self`."
         );
     }
 
@@ -410,10 +508,16 @@ mod tests {
             "mod tests { #[test] fn inner() {} }",
         )
         .expect("write");
-        let targets = ["ui".to_owned(), "b".to_owned(), "a".to_owned()];
+        std::fs::write(
+            dir.path().join("tests/stress.rs"),
+            "#[test]\nfn many() {}\n",
+        )
+        .expect("write");
+        let targets = ["ui", "stress", "b", "a"].map(str::to_owned);
         let mut order = DeclarationOrder::new(dir.path(), &targets);
         let mut names = [
             ("tests/ui.rs", "ui"),
+            ("tests/stress.rs", "many"),
             ("tests/b.rs", "a_later"),
             ("tests/b.rs", "zero_first"),
             ("tests/b.rs", "made_by_a_macro"),
@@ -430,9 +534,11 @@ mod tests {
                 "zero_first",
                 "a_later",
                 "made_by_a_macro",
+                "many",
                 "ui"
             ],
-            "unit tests, then test files by name, each in declaration order; unknown last"
+            "unit tests, then test files by name, each in declaration order (a test not \
+             found in its file last), then stress tests, then trybuild checks"
         );
     }
 
@@ -445,6 +551,44 @@ mod tests {
         assert!(!has_unit_tests(&src), "no test attribute anywhere");
         std::fs::write(src.join("nested/more.rs"), "#[cfg(test)]\nmod tests {}\n").expect("write");
         assert!(has_unit_tests(&src), "a cfg(test) module in a nested file");
+    }
+
+    #[test]
+    fn a_stopped_run_is_told_apart_from_a_hang() {
+        let run = |output: &str| Finished {
+            success: None,
+            output: output.to_owned(),
+            elapsed: Duration::from_secs(1),
+        };
+        let compiling = run("   Compiling tokio v1.0.0\n");
+        let testing = run("   Compiling x\n     Running tests/x.rs (target/debug/deps/x)\n");
+        assert_eq!(stage_stopped(&compiling, false), Stage::Compiling);
+        assert_eq!(stage_stopped(&compiling, true), Stage::Compiling);
+        assert_eq!(stage_stopped(&testing, false), Stage::Testing);
+        assert_eq!(stage_stopped(&testing, true), Stage::CompilingUiChecks);
+
+        let limit = Duration::from_secs(180);
+        let ui = render(&Outcome::TimedOut {
+            limit,
+            stage: Stage::CompilingUiChecks,
+        });
+        assert!(ui.contains("compile-fail checks"), "{ui}");
+        assert!(ui.contains("--timeout"), "{ui}");
+        assert!(!ui.contains("deadlock"), "no async hangs for a build: {ui}");
+        let build = render(&Outcome::TimedOut {
+            limit,
+            stage: Stage::Compiling,
+        });
+        assert!(build.contains("compiling the tests"), "{build}");
+        assert!(!build.contains("deadlock"), "{build}");
+        let hang = render(&Outcome::TimedOut {
+            limit: Duration::from_secs(20),
+            stage: Stage::Testing,
+        });
+        assert!(
+            hang.contains("within 20 s") && hang.contains("deadlock"),
+            "{hang}"
+        );
     }
 
     #[test]
