@@ -48,7 +48,8 @@ fn polls_again_after_a_wake_up_during_the_poll() {
         "The future woke its waker during each poll, before it returned Pending: that \
          wake-up came before the thread went to sleep. Likely cause: the wake-up was \
          forgotten (a \"woken\" flag cleared after the poll, or a notification sent \
-         while nobody was waiting) and the thread then slept forever.",
+         while nobody was waiting) and the thread then slept forever, or `wake_by_ref` \
+         does not do what `wake` does (the future wakes by reference).",
         move || block_on(Scripted::new("future", &trace, 3, "done")),
     );
     assert_eq!(output, "done", "block_on must return the future's output");
@@ -215,5 +216,197 @@ fn can_be_called_again_on_the_same_thread() {
         3,
         "the second future (Pending twice) should be polled 3 times:\n{}",
         events.render()
+    );
+}
+
+/// A future that is `Pending` until another thread sets `fired`, and hands
+/// its waker to that thread on every poll. It counts its polls and how many
+/// of them came while `fired` was still clear (polls nobody asked for).
+#[derive(Default)]
+struct Handoff {
+    fired: AtomicBool,
+    waker: Mutex<Option<Waker>>,
+    polls: AtomicUsize,
+    unasked: AtomicUsize,
+}
+
+impl Handoff {
+    fn poll_here(&self, cx: &mut Context<'_>) -> Poll<()> {
+        self.polls.fetch_add(1, SeqCst);
+        *self.waker.lock().unwrap() = Some(cx.waker().clone());
+        if self.fired.load(SeqCst) {
+            Poll::Ready(())
+        } else {
+            if self.polls.load(SeqCst) > 1 {
+                self.unasked.fetch_add(1, SeqCst);
+            }
+            Poll::Pending
+        }
+    }
+
+    fn fire(&self) {
+        self.fired.store(true, SeqCst);
+        if let Some(waker) = self.waker.lock().unwrap().take() {
+            waker.wake();
+        }
+    }
+}
+
+/// How long the waking thread waits before it wakes the future. The test
+/// wants `block_on` asleep at that moment, and a thread cannot be told to
+/// go to sleep: it is given time to. A wrong `block_on` polls again within
+/// microseconds, so a short wait is enough.
+const SETTLE: Duration = Duration::from_millis(20);
+
+/// Runs `block_on` on a future that waits for another thread, which wakes
+/// it once after `SETTLE`. `before` runs first, on the `block_on` thread.
+/// Returns the future's counters.
+fn wait_for_one_wake_up(on_timeout: &str, before: fn()) -> Arc<Handoff> {
+    let shared = Arc::new(Handoff::default());
+    let future_side = shared.clone();
+    let waking_side = shared.clone();
+    let waking = thread::spawn(move || {
+        thread::sleep(SETTLE);
+        waking_side.fire();
+    });
+    finishes(on_timeout, move || {
+        before();
+        block_on(std::future::poll_fn(move |cx| future_side.poll_here(cx)));
+    });
+    waking.join().expect("the waking thread failed");
+    shared
+}
+
+#[test]
+fn a_wake_up_left_over_from_an_earlier_call_causes_no_poll() {
+    // The first call's future wakes itself in the poll that returns Ready:
+    // that wake-up arrives after block_on no longer needs it.
+    let leave_a_wake_up = || {
+        block_on(std::future::poll_fn(|cx| {
+            cx.waker().wake_by_ref();
+            Poll::Ready(())
+        }))
+    };
+    let future = wait_for_one_wake_up(
+        "The second block_on on this thread was woken once from another thread.",
+        leave_a_wake_up,
+    );
+    let unasked = future.unasked.load(SeqCst);
+    assert_eq!(
+        unasked, 0,
+        "an earlier block_on on this thread was woken after its future was Ready; the \
+         next block_on then polled its own future {unasked} time(s) before that future's \
+         waker was woken. Likely cause: the thread's sleep is ended by a wake-up that was \
+         meant for an earlier call (`park` returns at once when an `unpark` came before \
+         it), and block_on polls after every return from its sleep. Give each call a \
+         \"woken\" flag of its own, and go back to sleep while it is clear (a loop, not \
+         an `if`)."
+    );
+}
+
+#[test]
+fn two_block_ons_at_once_keep_their_wake_ups_apart() {
+    // `first` runs block_on on one thread and waits; the second block_on's
+    // future wakes `first`'s waker during its poll, never its own.
+    let first = Arc::new(Handoff::default());
+    let first_side = first.clone();
+    let first_thread = thread::spawn(move || {
+        finishes(
+            "Two block_on calls ran at once on two threads. This one's future was woken by \
+             the other call's future, yet this block_on never polled it again. Likely \
+             cause: the \"woken\" flag is shared by every call (a `static`), so the other \
+             call took this call's wake-up for its own. Keep one flag per call, in the \
+             waker.",
+            move || block_on(std::future::poll_fn(move |cx| first_side.poll_here(cx))),
+        )
+    });
+    let deadline = Instant::now() + LIMIT;
+    while first.waker.lock().unwrap().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "the first future was never polled"
+        );
+        thread::yield_now();
+    }
+    let second = Arc::new(Handoff::default());
+    let second_side = second.clone();
+    let (first_done, first_done_seen) = (first.clone(), first.clone());
+    let second_thread = thread::spawn(move || {
+        finishes(
+            "The second block_on was woken from another thread and did not return.",
+            move || {
+                block_on(std::future::poll_fn(move |cx| {
+                    if second_side.polls.load(SeqCst) == 0 {
+                        first_done.fire();
+                    }
+                    second_side.poll_here(cx)
+                }))
+            },
+        )
+    });
+    first_thread
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p));
+    assert!(
+        first_done_seen.fired.load(SeqCst),
+        "the first future was fired"
+    );
+    second.fire();
+    second_thread
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p));
+    let unasked = second.unasked.load(SeqCst);
+    assert_eq!(
+        unasked, 0,
+        "two block_on calls ran at once on two threads; the second call's future woke the \
+         first call's waker (not its own), and the second call then polled its future \
+         {unasked} time(s) before its own waker was woken. Likely cause: the \"woken\" flag \
+         is shared by every call (a `static`), so one call sees another's wake-up. Keep \
+         one flag per call, in the waker."
+    );
+}
+
+/// How many times the current thread has gone to sleep by itself so far,
+/// from Linux's `/proc/thread-self/status`; `None` elsewhere.
+fn voluntary_switches() -> Option<u64> {
+    let status = fs::read_to_string("/proc/thread-self/status").ok()?;
+    let line = status
+        .lines()
+        .find(|line| line.starts_with("voluntary_ctxt_switches:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn sleeps_once_per_wait_not_in_short_naps() {
+    if voluntary_switches().is_none() {
+        eprintln!("skipped: this check reads /proc/thread-self/status, which only Linux has");
+        return;
+    }
+    let naps = finishes("The future was woken once from another thread.", || {
+        let (mut first, mut last) = (None, None);
+        let shared = Arc::new(Handoff::default());
+        let waking_side = shared.clone();
+        let waking = thread::spawn(move || {
+            thread::sleep(SETTLE);
+            waking_side.fire();
+        });
+        block_on(std::future::poll_fn(|cx| {
+            // Each poll runs on the block_on thread: note how often it
+            // has gone to sleep, at the first poll and at the last.
+            let now = voluntary_switches();
+            first = first.or(now);
+            last = now;
+            shared.poll_here(cx)
+        }));
+        waking.join().expect("the waking thread failed");
+        last.unwrap_or(0) - first.unwrap_or(0)
+    });
+    assert!(
+        naps <= 10,
+        "while the future waited {SETTLE:?} for one wake-up, the thread in block_on went to \
+         sleep {naps} times. Expected a few at most: sleep once, until the waker wakes the \
+         thread. Likely cause: a loop that naps (`thread::sleep`, a timed wait) and checks \
+         a flag after each nap; it costs a wake-up every few microseconds, and makes \
+         every wake-up wait for the end of a nap. Let the waker wake the sleeping thread."
     );
 }
