@@ -162,6 +162,20 @@ fn reset_backs_up_the_learners_version_and_touches_nothing_else() {
     let backup = backup_line.rsplit(' ').next().expect("a path");
     let saved = fs::read_to_string(std::path::Path::new(backup).join(ADD)).expect("backup file");
     assert_eq!(saved, mine, "the backup holds the learner's version");
+    let folder = Path::new(backup)
+        .file_name()
+        .expect("a folder name")
+        .to_string_lossy()
+        .into_owned();
+    let stamp = folder.strip_prefix("add-").unwrap_or_default();
+    let shape: String = stamp
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '9' } else { c })
+        .collect();
+    assert_eq!(
+        shape, "9999-99-99T99-99-99Z",
+        "the backup folder is named after the exercise and the UTC time: {folder}"
+    );
     assert_eq!(
         fixture.read("exercises/01-basics/01-add/NOTES.md"),
         "my notes"
@@ -374,6 +388,39 @@ fn student_copy() -> Fixture {
     fs::remove_dir_all(fixture.path("solutions")).expect("remove solutions/");
     fixture.commit();
     fixture
+}
+
+#[test]
+fn reset_of_an_untouched_starter_saves_nothing() {
+    let fixture = Fixture::committed();
+    let starter = fixture.read(ADD);
+    let (ok, output) = fixture.xtask(&["reset", "add"]);
+    assert!(ok, "{output}");
+    assert!(output.contains("add is already the starter"), "{output}");
+    assert!(!output.contains("saved in"), "{output}");
+    assert_eq!(fixture.read(ADD), starter);
+    assert!(
+        !fixture.path(".workbook/backups").exists(),
+        "no backup of a starter"
+    );
+}
+
+#[test]
+fn a_reset_exercise_is_no_longer_done() {
+    let fixture = Fixture::committed();
+    fixture.write(ADD, &fixture.read(ADD_SOLUTION));
+    assert!(fixture.xtask(&["check", "add"]).0, "the solution passes");
+    assert!(progress(&fixture).contains("\"add\""));
+    let (ok, output) = fixture.xtask(&["reset", "add"]);
+    assert!(ok, "{output}");
+    let progress: serde_json::Value =
+        serde_json::from_str(&progress(&fixture)).expect("progress is JSON");
+    assert!(
+        progress["done"].get("add").is_none(),
+        "the starter is back, so add is not done: {progress}"
+    );
+    let (_, list) = fixture.xtask(&["list"]);
+    assert!(list.contains("0/2 done"), "{list}");
 }
 
 #[test]

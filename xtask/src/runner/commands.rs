@@ -2,9 +2,11 @@
 //! same from a script, in CI or in a terminal.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::classroom::report::civil_from_days;
 
 use anyhow::{Context, Result, anyhow};
 
@@ -122,35 +124,56 @@ pub fn next_hint(
 /// Restores the starter's version of the learner-edited files (the
 /// exercise's `edits`) from git, after backing up the learner's version.
 pub fn reset(workbook: &Workbook, name: &str) -> Result<()> {
-    let progress = load_progress(workbook);
+    let mut progress = load_progress(workbook);
     let exercise = pick(workbook, &progress, Some(name))?;
-    let backup = reset_exercise(workbook, exercise)?;
-    println!("Reset {} to its starter.", exercise.name);
-    println!("Your version is saved in {}", backup.display());
+    match reset_exercise(workbook, &mut progress, exercise)? {
+        Reset::AlreadyStarter => println!(
+            "{} is already the starter: nothing to reset, nothing saved.",
+            exercise.name
+        ),
+        Reset::BackedUp(backup) => {
+            println!("Reset {} to its starter.", exercise.name);
+            println!("Your version is saved in {}", backup.display());
+        }
+    }
     Ok(())
 }
 
-/// Returns the backup directory.
-pub fn reset_exercise(workbook: &Workbook, exercise: &Exercise) -> Result<PathBuf> {
+/// What a reset did.
+pub enum Reset {
+    /// Every learner-edited file was already the starter's: nothing was
+    /// written or saved.
+    AlreadyStarter,
+    /// The starter is back; the learner's files that differed from it are
+    /// saved in this directory.
+    BackedUp(PathBuf),
+}
+
+/// Restores the starter, backing up the files that differ from it, and
+/// records the exercise as not done: its code is the starter again.
+pub fn reset_exercise(
+    workbook: &Workbook,
+    progress: &mut Progress,
+    exercise: &Exercise,
+) -> Result<Reset> {
     let root = &workbook.root;
-    let files = learner_files(exercise);
-    let mut starters = Vec::new();
-    for file in &files {
+    let mut changed = Vec::new();
+    for file in learner_files(exercise) {
         let starter = workbook
-            .committed(file)
+            .committed(&file)
             .context("reset takes the starter from the git checkout")?
             .ok_or_else(|| anyhow!("{} is not in the git checkout's HEAD", file.display()))?;
-        starters.push((file, starter));
+        if fs::read(root.join(&file)).ok().as_deref() != Some(starter.as_slice()) {
+            changed.push((file, starter));
+        }
     }
-    let stamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or(0);
-    let backup = root
-        .join(".workbook")
-        .join("backups")
-        .join(format!("{}-{stamp}", exercise.name));
-    for file in &files {
+    progress.done.remove(&exercise.name);
+    progress.save()?;
+    if changed.is_empty() {
+        return Ok(Reset::AlreadyStarter);
+    }
+    let backup = backup_dir(root, &exercise.name);
+    for (file, _) in &changed {
         let source = root.join(file);
         if source.exists() {
             let saved = backup.join(file);
@@ -158,10 +181,47 @@ pub fn reset_exercise(workbook: &Workbook, exercise: &Exercise) -> Result<PathBu
             fs::copy(&source, &saved).with_context(|| format!("back up {}", file.display()))?;
         }
     }
-    for (file, text) in starters {
-        fs::write(root.join(file), text).with_context(|| format!("restore {}", file.display()))?;
+    for (file, text) in changed {
+        fs::write(root.join(&file), text).with_context(|| format!("restore {}", file.display()))?;
     }
-    Ok(backup)
+    Ok(Reset::BackedUp(backup))
+}
+
+/// A new folder under `.workbook/backups/` named after the exercise and
+/// the UTC time: `countdown-2026-12-01T07-30-12Z` (`-2`, `-3`... after it
+/// when that one exists).
+fn backup_dir(root: &Path, name: &str) -> PathBuf {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let base = root
+        .join(".workbook")
+        .join("backups")
+        .join(format!("{name}-{}", utc_stamp(now)));
+    let mut dir = base.clone();
+    let mut n = 1;
+    while dir.exists() {
+        n += 1;
+        dir = base.with_file_name(format!(
+            "{}-{n}",
+            base.file_name().unwrap_or_default().to_string_lossy()
+        ));
+    }
+    dir
+}
+
+/// A Unix time as `2026-12-01T07-30-12Z`: ISO 8601 with `-` for `:`, which
+/// some file systems refuse in names.
+fn utc_stamp(time: u64) -> String {
+    let time = i64::try_from(time).unwrap_or(0);
+    let (year, month, day) = civil_from_days(time.div_euclid(86_400));
+    let seconds = time.rem_euclid(86_400);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}-{:02}-{:02}Z",
+        seconds / 3600,
+        seconds % 3600 / 60,
+        seconds % 60
+    )
 }
 
 /// The files the learner edits, from the exercise's metadata, relative to
@@ -279,4 +339,15 @@ pub fn list_text(workbook: &Workbook, progress: &Progress) -> String {
         workbook.exercises.len()
     ));
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_stamps_are_readable_utc_times() {
+        assert_eq!(utc_stamp(0), "1970-01-01T00-00-00Z");
+        assert_eq!(utc_stamp(1_796_110_212), "2026-12-01T07-30-12Z");
+    }
 }

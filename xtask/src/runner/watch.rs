@@ -17,7 +17,7 @@ use crossterm::terminal;
 use notify::Watcher;
 
 use super::check::{Checker, Outcome, render};
-use super::commands::{self, load_progress, next_hint, reset_exercise};
+use super::commands::{self, Reset, load_progress, next_hint, reset_exercise};
 use super::page_url;
 use super::progress::Progress;
 use crate::workbook::{Exercise, Workbook};
@@ -165,11 +165,15 @@ impl<'a> View<'a> {
                 Ok(false)
             }
             'r' if confirming => {
-                let backup = reset_exercise(self.workbook, exercise)?;
-                self.note = format!(
-                    "Reset to the starter. Your version is saved in {}",
-                    backup.display()
-                );
+                self.note = match reset_exercise(self.workbook, &mut self.progress, exercise)? {
+                    Reset::AlreadyStarter => {
+                        "It is already the starter: nothing to reset, nothing saved.".to_owned()
+                    }
+                    Reset::BackedUp(backup) => format!(
+                        "Reset to the starter. Your version is saved in {}",
+                        backup.display()
+                    ),
+                };
                 Ok(true)
             }
             'r' => {
