@@ -134,9 +134,10 @@ fn a_task_woken_from_another_thread_is_polled_again() {
         }
         let opener = gate.clone();
         thread::spawn(move || opener.open()).join().unwrap();
-        done.recv_timeout(WAIT).expect(
+        assert!(
+            done.recv_timeout(WAIT).is_ok(),
             "the task's waker was woken from another thread, but the task did not finish \
-             within 2s: waking must make the task ready again, and a worker must poll it",
+             within 2s: waking must make the task ready again, and a worker must poll it"
         );
         assert_eq!(
             gate.polls.load(SeqCst),
@@ -201,11 +202,21 @@ fn a_wake_up_during_a_poll_leads_to_one_more_poll_never_a_parallel_one() {
              Keep a task from being polled twice at once (for example, hold its future's \
              lock for the whole poll)."
         );
-        finished.expect(
-            "a task that wakes itself (from another thread) during each poll did not reach \
-             its 50th poll within 2s: a wake-up that arrives during a poll was lost. It must \
-             lead to another poll once this one is over.",
-        );
+        match finished {
+            Ok(()) => {}
+            Err(mpsc::RecvTimeoutError::Timeout) => panic!(
+                "a task that wakes itself (from another thread) during each poll did not \
+                 reach its 50th poll within 2s: a wake-up that arrives during a poll was \
+                 lost. It must lead to another poll once this one is over."
+            ),
+            Err(mpsc::RecvTimeoutError::Disconnected) => panic!(
+                "a task that wakes itself (from another thread) during each poll was dropped \
+                 before its 50th poll. Likely cause: a wake-up that arrives during a poll \
+                 found no future to poll (taken out of the task for the poll, or the task \
+                 skipped because its lock was busy) and the task was let go. It must lead to \
+                 another poll once this one is over."
+            ),
+        }
     });
 }
 
@@ -275,10 +286,11 @@ fn drop_stops_the_workers_and_waits_for_them() {
              finishes the poll it is in first"
         );
         release.store(true, SeqCst);
-        drop_done.recv_timeout(WAIT).expect(
+        assert!(
+            drop_done.recv_timeout(WAIT).is_ok(),
             "dropping the pool did not return within 2s, with two tasks waiting for a wake-up \
              that never comes. Drop must not wait for tasks to finish; it must wake the \
-             sleeping workers so that they see they must stop.",
+             sleeping workers so that they see they must stop."
         );
         assert_eq!(
             exited.load(SeqCst),
@@ -293,6 +305,155 @@ fn drop_stops_the_workers_and_waits_for_them() {
             gate.polls.load(SeqCst),
             polls,
             "a task was polled after the pool was dropped"
+        );
+    });
+}
+
+/// Waits until `counter` reaches `n`, or fails with `what`.
+fn wait_for(counter: &AtomicUsize, n: usize, what: &str) {
+    let deadline = Instant::now() + WAIT;
+    while counter.load(SeqCst) < n {
+        assert!(Instant::now() < deadline, "{what}");
+        thread::yield_now();
+    }
+}
+
+/// How long a test gives the workers to go to sleep, or a wrong pool to do
+/// what it must not. A thread cannot be told to fall asleep; it is given
+/// time to, and a worker with nothing to do sleeps within microseconds.
+const SETTLE: Duration = Duration::from_millis(20);
+
+#[test]
+fn dropping_an_idle_pool_wakes_its_sleeping_workers() {
+    within(LIMIT, || {
+        let pool = ThreadPool::new(2);
+        let ran = Arc::new(AtomicUsize::new(0));
+        let count = ran.clone();
+        pool.spawn(async move {
+            count.fetch_add(1, SeqCst);
+        });
+        wait_for(&ran, 1, "a spawned task was never polled");
+        // Every worker is asleep, waiting for a task, by the time of the drop.
+        thread::sleep(SETTLE);
+        let (dropped, drop_done) = mpsc::channel();
+        thread::spawn(move || {
+            drop(pool);
+            let _ = dropped.send(());
+        });
+        assert!(
+            drop_done.recv_timeout(WAIT).is_ok(),
+            "dropping an idle pool did not return within 2s: wake every sleeping worker so \
+             it sees the stop flag, then join. Likely cause: the drop sets the flag but does \
+             not notify the workers' wait (or wakes only one of them)."
+        );
+    });
+}
+
+#[test]
+fn a_wake_up_reaches_a_pool_whose_workers_are_all_asleep() {
+    within(LIMIT, || {
+        let pool = ThreadPool::new(2);
+        let gate = Gate::default();
+        let (send, done) = mpsc::channel();
+        let wait = gate.wait();
+        pool.spawn(async move {
+            wait.await;
+            send.send(()).unwrap();
+        });
+        wait_for(&gate.polls, 1, "the task was never polled");
+        // Open the gate only once both workers have gone to sleep.
+        thread::sleep(SETTLE);
+        let opener = gate.clone();
+        thread::spawn(move || opener.open()).join().unwrap();
+        assert!(
+            done.recv_timeout(WAIT).is_ok(),
+            "a task's waker was woken while every worker slept, and the task did not finish \
+             within 2s. Likely cause: waking queues the task but wakes no sleeping worker \
+             (notify the workers' wait whenever a task is queued)."
+        );
+    });
+}
+
+#[test]
+fn a_finished_task_is_not_polled_again_even_if_woken() {
+    within(LIMIT, || {
+        let pool = ThreadPool::new(2);
+        let polls = Arc::new(AtomicUsize::new(0));
+        let (send, waker) = mpsc::channel::<Waker>();
+        let count = polls.clone();
+        pool.spawn(poll_fn(move |cx| {
+            count.fetch_add(1, SeqCst);
+            let _ = send.send(cx.waker().clone());
+            Poll::Ready(())
+        }));
+        let waker = waker.recv_timeout(WAIT).expect("the task was never polled");
+        waker.wake();
+        // One more task, spawned after the wake-up: once it has run, a
+        // worker has had every chance to poll the finished task again.
+        let after = Arc::new(AtomicUsize::new(0));
+        let ran = after.clone();
+        pool.spawn(async move {
+            ran.fetch_add(1, SeqCst);
+        });
+        wait_for(
+            &after,
+            1,
+            "a task spawned after the wake-up was never polled",
+        );
+        thread::sleep(SETTLE);
+        let polls = polls.load(SeqCst);
+        assert_eq!(
+            polls, 1,
+            "a task returned Ready on its first poll, then its waker (kept by someone) was \
+             woken; the task was polled {polls} times in all. A finished task must never be \
+             polled again. Likely cause: the future stays in the task after Ready, so a \
+             late wake-up queues it and a worker polls it again; let it go once it is Ready."
+        );
+        drop(pool);
+    });
+}
+
+#[test]
+fn a_queued_task_is_not_polled_once_the_drop_has_begun() {
+    within(LIMIT, || {
+        let pool = ThreadPool::new(1);
+        let (in_poll, release) = (
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicBool::new(false)),
+        );
+        let (entered, may_leave) = (in_poll.clone(), release.clone());
+        pool.spawn(async move {
+            entered.fetch_add(1, SeqCst);
+            let deadline = Instant::now() + WAIT;
+            while !may_leave.load(SeqCst) && Instant::now() < deadline {
+                thread::yield_now();
+            }
+        });
+        wait_for(&in_poll, 1, "the first task was never polled");
+        // The only worker is busy: this task stays in the queue.
+        let queued = Arc::new(AtomicUsize::new(0));
+        let count = queued.clone();
+        pool.spawn(async move {
+            count.fetch_add(1, SeqCst);
+        });
+        let (dropped, drop_done) = mpsc::channel();
+        thread::spawn(move || {
+            drop(pool);
+            let _ = dropped.send(());
+        });
+        // Let the drop begin (it waits for the busy worker), then free the worker.
+        thread::sleep(SETTLE);
+        release.store(true, SeqCst);
+        drop_done
+            .recv_timeout(WAIT)
+            .expect("dropping the pool did not return within 2s of its last poll ending");
+        let polls = queued.load(SeqCst);
+        assert_eq!(
+            polls, 0,
+            "a task was still queued when the pool was dropped, and a worker polled it during \
+             the drop. Once the drop has begun, tasks are never polled again. Likely cause: \
+             a worker takes the next task before it looks at the stop flag (or drains the \
+             queue before it exits)."
         );
     });
 }
