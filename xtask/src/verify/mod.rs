@@ -200,6 +200,9 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
                 .map_err(|why| verifier.with_log(why, &format!("{}-solution", exercise.name)))
         });
     }
+    // Before the tools' own tests: they rebuild the xtask binary that this
+    // check runs in the student copy.
+    handout::check(&mut report, workbook, &verifier);
     verifier.check_miri(&mut report, &selected);
 
     if !copy.tool_packages.is_empty() {
@@ -247,7 +250,6 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
             verifier.succeeds(&verifier.scratch, &args, "fmt-solutions")
         },
     );
-    handout::check(&mut report, workbook, &verifier);
     report.check(
         "the learner's exercises and solutions were not written",
         || {
