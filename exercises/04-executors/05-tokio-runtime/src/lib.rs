@@ -36,8 +36,9 @@ pub fn run_on_this_thread<F: Future>(future: F) -> F::Output {
 }
 
 /// Runs every job as a tokio task of its own, all at the same time, and
-/// returns their outputs in the order the jobs finished. Called from a
-/// task on any tokio runtime.
+/// returns their outputs in the order the jobs finished. If a job panics,
+/// the panic is passed on to the caller, not dropped. Called from a task
+/// on any tokio runtime.
 pub async fn in_completion_order<T: Send + 'static>(jobs: Vec<Job<T>>) -> Vec<T> {
     // TODO
     drop(jobs);

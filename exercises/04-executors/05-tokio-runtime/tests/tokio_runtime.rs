@@ -60,7 +60,8 @@ fn run_in_parallel_runs_both_at_the_same_time() {
          other: ({a_met}, {b_met}). They did not run at the same time. A current-thread \
          runtime runs one task at a time, and two futures joined inside one task take turns \
          even on a multi-thread runtime: run each as a task of its own, on a runtime with at \
-         least two worker threads."
+         least two worker threads. (`Runtime::new()` starts one worker per CPU core: on a \
+         one-core machine that is one worker; ask for two.)"
     );
     assert_ne!(
         a_thread, b_thread,
@@ -152,45 +153,112 @@ fn in_completion_order_returns_outputs_as_jobs_finish() {
     );
 }
 
-#[test]
-fn off_the_runtime_lets_other_tasks_run_meanwhile() {
-    // A current-thread runtime: if the work runs on its only thread, the
-    // heartbeat task cannot beat until the work is done.
-    let (beats_seen, work_thread, runtime_thread, output) = on_paused_tokio(LIMIT, || async {
-        let beats = Arc::new(AtomicUsize::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (counter, stopped) = (beats.clone(), stop.clone());
-        let heartbeat = tokio::spawn(async move {
-            while !stopped.load(SeqCst) {
-                counter.fetch_add(1, SeqCst);
-                tokio::task::yield_now().await;
-            }
-        });
-        let watched = beats.clone();
-        let (beats_seen, work_thread, output) = off_the_runtime(move || {
-            // The CPU-heavy work: it watches the heartbeat for up to 2 s
-            // of real time, waiting for 10 beats.
-            let start = watched.load(SeqCst);
-            let deadline = Instant::now() + WAIT;
-            while watched.load(SeqCst) < start + 10 && Instant::now() < deadline {
-                thread::yield_now();
-            }
-            (watched.load(SeqCst) - start, thread::current().id(), 42)
-        })
-        .await;
-        stop.store(true, SeqCst);
-        heartbeat.await.expect("the heartbeat task panicked");
-        (beats_seen, work_thread, thread::current().id(), output)
+/// Runs `off_the_runtime` while a heartbeat task beats on the same
+/// runtime. Returns how many beats the work saw, the work's thread, the
+/// caller's thread and the work's output.
+async fn work_beside_a_heartbeat() -> (usize, ThreadId, ThreadId, u32) {
+    let beats = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let (counter, stopped) = (beats.clone(), stop.clone());
+    let heartbeat = tokio::spawn(async move {
+        while !stopped.load(SeqCst) {
+            counter.fetch_add(1, SeqCst);
+            tokio::task::yield_now().await;
+        }
     });
+    let watched = beats.clone();
+    let (beats_seen, work_thread, output) = off_the_runtime(move || {
+        // The CPU-heavy work: it watches the heartbeat for up to 2 s
+        // of real time, waiting for 10 beats.
+        let start = watched.load(SeqCst);
+        let deadline = Instant::now() + WAIT;
+        while watched.load(SeqCst) < start + 10 && Instant::now() < deadline {
+            thread::yield_now();
+        }
+        (watched.load(SeqCst) - start, thread::current().id(), 42)
+    })
+    .await;
+    stop.store(true, SeqCst);
+    heartbeat.await.expect("the heartbeat task panicked");
+    (beats_seen, work_thread, thread::current().id(), output)
+}
+
+fn check_off_the_runtime(flavor: &str, outcome: (usize, ThreadId, ThreadId, u32)) {
+    let (beats_seen, work_thread, runtime_thread, output) = outcome;
     assert_eq!(output, 42, "off_the_runtime must return the work's result");
     assert!(
         beats_seen >= 10,
-        "while the work ran, a heartbeat task on the same runtime beat {beats_seen} times in \
-         2 s instead of 10: the work held up the runtime's thread. Hand CPU-heavy work to \
+        "while the work ran, a heartbeat task on the same {flavor} runtime beat {beats_seen} \
+         times in 2 s instead of 10: the work held up the runtime's thread. Running it \
+         right there is not enough on any flavor (a multi-thread runtime with one worker \
+         has one thread for its tasks too). Hand CPU-heavy work to \
          tokio's blocking thread pool (spawn_blocking) and await its handle."
     );
     assert_ne!(
         work_thread, runtime_thread,
-        "the work ran on the runtime's thread"
+        "the work ran on the {flavor} runtime's thread"
+    );
+}
+
+#[test]
+fn off_the_runtime_lets_other_tasks_run_meanwhile() {
+    // A current-thread runtime: if the work runs on its only thread, the
+    // heartbeat task cannot beat until the work is done.
+    let outcome = on_paused_tokio(LIMIT, work_beside_a_heartbeat);
+    check_off_the_runtime("current-thread", outcome);
+}
+
+#[test]
+fn off_the_runtime_lets_other_tasks_run_on_a_multi_thread_runtime_too() {
+    // One worker: if the work runs on it, the heartbeat cannot beat.
+    let outcome = finishes(
+        "off_the_runtime, called on a multi-thread runtime with one worker, did not return.",
+        || {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .expect("build a multi-thread runtime")
+                .block_on(async { tokio::spawn(work_beside_a_heartbeat()).await })
+        },
+    )
+    .unwrap_or_else(|error| std::panic::resume_unwind(error.into_panic()));
+    check_off_the_runtime("multi-thread (one worker)", outcome);
+}
+
+#[test]
+fn in_completion_order_passes_a_jobs_panic_on() {
+    let outcome = on_paused_tokio(LIMIT, || async {
+        let log = Arc::default();
+        let jobs = vec![
+            job(10, 1, &log),
+            Box::pin(async {
+                if true {
+                    panic!("job 2 failed on purpose");
+                }
+                2_u32
+            }) as Job<u32>,
+            job(20, 3, &log),
+        ];
+        tokio::spawn(in_completion_order(jobs)).await
+    });
+    let message = match outcome {
+        Ok(outputs) => panic!(
+            "one of three jobs panicked, yet in_completion_order returned {outputs:?}: the \
+             contract says a job's panic is passed on to the caller. Likely cause: a failed \
+             join result is skipped (`if let Ok`, `flatten`) instead of resumed \
+             (`std::panic::resume_unwind(error.into_panic())`)."
+        ),
+        Err(error) => error.into_panic(),
+    };
+    let text = message
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| message.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    assert!(
+        text.contains("job 2 failed on purpose"),
+        "in_completion_order panicked, but not with the job's own panic (it said {text:?}): \
+         pass the job's panic on as it is, with `resume_unwind(error.into_panic())`"
     );
 }
