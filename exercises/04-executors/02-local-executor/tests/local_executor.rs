@@ -239,8 +239,11 @@ fn a_wake_up_during_the_poll_is_not_lost() {
             trace.count(|e| e.starts_with("  task: Ready")),
             1,
             "the task woke itself during each of its polls and should have finished within \
-             one run_until_idle; it got to:\n{}Likely cause: a wake-up during the poll was \
-             dropped (a \"queued\" mark cleared after the poll instead of before it).",
+             one run_until_idle; it got to:\n{}Likely cause: a task woken while run_until_idle \
+             runs is not polled before it returns: a wake-up during the poll was dropped (a \
+             \"queued\" mark cleared after the poll instead of before it, or wake-ups ignored \
+             while the task is out for its poll), or the loop polls only the tasks that were \
+             queued when it started.",
             trace.render()
         );
     });
@@ -260,6 +263,16 @@ fn a_finished_task_is_dropped_and_never_polled_again() {
             done.as_mut().poll(cx)
         }));
         run(&executor);
+        assert_eq!(
+            trace.count(|e| e.starts_with("  task: Ready")),
+            1,
+            "the task woke itself during its first poll (Pending), so it should have been \
+             polled again, and finished, before run_until_idle returned; the trace was:\n{}\
+             Likely cause: a task woken while run_until_idle runs is not polled before it \
+             returns (the loop polls only the tasks queued when it started, or a wake-up that \
+             arrives during the task's own poll is dropped).",
+            trace.render()
+        );
         assert_eq!(
             trace.events().last().map(String::as_str),
             Some("  task: dropped"),
