@@ -96,6 +96,28 @@ impl Drop for DropTrace {
 }
 
 #[test]
+fn a_task_runs_even_if_its_handle_is_never_polled() {
+    within(LIMIT, || {
+        let trace = Trace::new();
+        let executor = Executor::new();
+        let log = trace.clone();
+        let handle = spawn(&executor, async move {
+            log.push("task: ran");
+        });
+        run(&executor);
+        assert_eq!(
+            trace.count(|e| e == "task: ran"),
+            1,
+            "a spawned task whose handle was kept but never polled did not run in \
+             run_until_idle. The task runs whether or not anybody polls its handle. Likely \
+             cause: spawn hands the task to the executor only when the handle is first \
+             polled (a lazy start); hand it over in spawn itself."
+        );
+        drop(handle);
+    });
+}
+
+#[test]
 fn the_handle_gives_the_output() {
     within(LIMIT, || {
         let executor = Executor::new();
