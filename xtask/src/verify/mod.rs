@@ -44,11 +44,11 @@ pub struct Options {
     pub working_tree: bool,
     /// Skip the checks in headless Chromium (counted as skipped), where
     /// Chromium cannot be installed.
-    #[arg(long)]
+    #[arg(long, env = "WORKBOOK_NO_BROWSER", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_browser: bool,
     /// Run only the browser checks, on a book already built in DIR (with
     /// this workbook's exercises).
-    #[arg(long, value_name = "DIR", conflicts_with = "no_browser")]
+    #[arg(long, value_name = "DIR")]
     pub browser_only: Option<PathBuf>,
 }
 

@@ -75,6 +75,8 @@ impl Fixture {
             .args(args)
             .env_remove("CARGO_TARGET_DIR")
             .env_remove("CI")
+            // The browser checks have their own test (tests/browser.rs).
+            .env("WORKBOOK_NO_BROWSER", "1")
             .output()
             .expect("run xtask");
         let text = String::from_utf8_lossy(&output.stdout).into_owned()
