@@ -123,6 +123,34 @@ fn brews_the_same_tea_as_the_async_fn_for_any_number_of_cups() {
 }
 
 #[test]
+fn new_runs_nothing_until_the_first_poll() {
+    within(LIMIT, || {
+        let trace = Trace::new();
+        let brew = BrewTea::new(Kitchen::new(&trace), 2);
+        let state = match &brew {
+            BrewTea::Start { .. } => None,
+            BrewTea::Boiling { .. } => Some("Boiling"),
+            BrewTea::Steeping { .. } => Some("Steeping"),
+            BrewTea::Done => Some("Done"),
+        };
+        drop(brew);
+        assert!(
+            state.is_none() && trace.render().is_empty(),
+            "calling brew_tea(kitchen, 2) runs none of its body: it only stores the arguments, \
+             and the body starts at the first poll. So `BrewTea::new(kitchen, 2)`, dropped \
+             without being polled, must be `BrewTea::Start` and must not have touched the \
+             kitchen, but it was `BrewTea::{}`{}. Likely cause: `new` puts the kettle on \
+             (calls `kitchen.boil`) or moves on to a later state; leave that to `poll`.",
+            state.unwrap_or("Start"),
+            match trace.render() {
+                t if t.is_empty() => String::new(),
+                t => format!(" and the kitchen recorded:\n{t}"),
+            }
+        );
+    });
+}
+
+#[test]
 fn first_poll_runs_up_to_the_first_await() {
     let (results, trace) = poll_times("BrewTea::new(kitchen, 2)", 1, |k| BrewTea::new(k, 2));
     assert!(
