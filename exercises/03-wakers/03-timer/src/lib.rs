@@ -55,7 +55,9 @@ impl Delay {
 
 // ANCHOR: todo
 impl Trigger {
-    /// Completes the delay and wakes the task that polled it last.
+    /// Completes the delay and wakes the task that polled it last. It wakes
+    /// with no lock held (the woken task may poll the delay at once, even
+    /// inside `wake`), and afterwards the delay keeps no waker.
     pub fn fire(self) {
         // TODO: from now on the delay is `Ready`, and the waker kept by its
         // latest `Pending` poll (if any) is woken, once. This may run on

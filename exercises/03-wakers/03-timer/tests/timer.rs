@@ -411,3 +411,82 @@ unsafe fn drop_waker(data: *const ()) {
     // SAFETY: gives back the count this waker owned.
     unsafe { Arc::decrement_strong_count(data.cast::<Counts>()) };
 }
+
+#[test]
+fn keeps_no_waker_once_fired() {
+    within(LIMIT, || {
+        let (waker, counts) = clone_counting_waker();
+        let mut cx = Context::from_waker(&waker);
+        let (delay, trigger) = Delay::until_fired();
+        let mut delay = pin!(delay);
+        assert_eq!(
+            delay.as_mut().poll(&mut cx),
+            Poll::Pending,
+            "the Delay has not been fired, so it must be Pending"
+        );
+        fire_from_another_thread(trigger);
+        // One count is `counts` here, one is `waker`: any other is a clone
+        // that the Delay still keeps.
+        let kept = Arc::strong_count(&counts) - 2;
+        assert_eq!(
+            kept, 0,
+            "after `fire` returned, the Delay (not dropped yet) still keeps {kept} clone(s) \
+             of the waker. A fired delay never wakes again, so the waker is dead weight \
+             (and keeps the task's memory alive until the Delay is dropped). Likely cause: \
+             `fire` clones the stored waker, or wakes it by reference, and leaves it in the \
+             state: take it out instead, and wake the one you took"
+        );
+        drop(waker);
+    });
+}
+
+#[test]
+fn fire_wakes_after_releasing_the_lock() {
+    within(LIMIT, || {
+        let (delay, trigger) = Delay::until_fired();
+        let slot = Arc::new(Mutex::new(delay));
+        let waker = Arc::new(PollsOnWake {
+            delay: slot.clone(),
+            seen: Mutex::new(None),
+        });
+        let task = Waker::from(waker.clone());
+        assert_eq!(
+            Pin::new(&mut *slot.lock().unwrap()).poll(&mut Context::from_waker(&task)),
+            Poll::Pending,
+            "the Delay has not been fired, so it must be Pending"
+        );
+        drop(task);
+        trigger.fire();
+        let seen = waker.seen.lock().unwrap().take();
+        assert_eq!(
+            seen,
+            Some(Some(Poll::Ready(()))),
+            "the waker's `wake` polled the Delay at once on another thread, as an \
+             executor may (None: `wake` was not called during `fire`; Some(None): that \
+             poll was still blocked 1s later). Likely cause of a blocked poll: `fire` \
+             wakes the waker while it still holds the lock on the state, so the woken \
+             task's poll waits for a lock that is only released after `wake` returns. \
+             Take the waker out under the lock, release the lock, then wake it"
+        );
+    });
+}
+
+/// A waker whose `wake` polls the Delay at once on another thread, the way
+/// a multi-threaded executor may, and records what that poll returned
+/// (`None` if it was still blocked after a second).
+struct PollsOnWake {
+    delay: Arc<Mutex<Delay>>,
+    seen: Mutex<Option<Option<Poll<()>>>>,
+}
+
+impl Wake for PollsOnWake {
+    fn wake(self: Arc<Self>) {
+        let delay = self.delay.clone();
+        let (sent, result) = mpsc::channel();
+        thread::spawn(move || {
+            let mut delay = delay.lock().unwrap();
+            let _ = sent.send(Pin::new(&mut *delay).poll(&mut Context::from_waker(Waker::noop())));
+        });
+        *self.seen.lock().unwrap() = Some(result.recv_timeout(Duration::from_secs(1)).ok());
+    }
+}

@@ -60,7 +60,9 @@ impl Delay {
 }
 
 impl Trigger {
-    /// Completes the delay and wakes the task that polled it last.
+    /// Completes the delay and wakes the task that polled it last. It wakes
+    /// with no lock held (the woken task may poll the delay at once, even
+    /// inside `wake`), and afterwards the delay keeps no waker.
     pub fn fire(self) {
         let waker = {
             let mut state = self.state.lock().unwrap();
