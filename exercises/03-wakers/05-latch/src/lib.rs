@@ -32,7 +32,10 @@ use std::task::{Context, Poll};
 /// - a waiter polled again with a waker that wakes the same task as the
 ///   one it registered does not clone it again;
 /// - nothing is kept that is no longer needed: a waiter that is dropped, or
-///   that has returned `Ready`, leaves no clone of its wakers behind.
+///   that has returned `Ready`, leaves no clone of its wakers behind, and
+///   once the count is zero the latch keeps no waker at all;
+/// - wakers are woken with no lock held: a woken task may poll its waiter
+///   at once, even inside `wake`.
 #[derive(Clone)]
 pub struct Latch {
     // TODO: what the latch, its clones and its waiters share.

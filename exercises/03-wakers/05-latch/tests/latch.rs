@@ -609,3 +609,98 @@ unsafe fn drop_waker(data: *const ()) {
     // SAFETY: gives back the count this waker owned.
     unsafe { Arc::decrement_strong_count(data.cast::<Counts>()) };
 }
+
+#[test]
+fn keeps_no_waker_once_the_count_is_zero() {
+    within(LIMIT, || {
+        let latch = Latch::new(1);
+        let held = Arc::new(Held::default());
+        let mut waiters = [Box::pin(latch.wait()), Box::pin(latch.wait())];
+        {
+            let waker = Waker::from(held.clone());
+            for waiter in &mut waiters {
+                assert_eq!(
+                    waiter.as_mut().poll(&mut Context::from_waker(&waker)),
+                    Poll::Pending,
+                    "the count is 1, so a waiter must be Pending"
+                );
+            }
+        }
+        latch.count_down();
+        assert_eq!(
+            held.wakes.load(Ordering::SeqCst),
+            2,
+            "the count reached zero: both Pending waiters must be woken once"
+        );
+        let kept = clones(&held);
+        assert_eq!(
+            kept, 0,
+            "the count reached zero and both waiters were woken, but the latch (its \
+             waiters not polled or dropped yet) still keeps {kept} clone(s) of their \
+             wakers. Once the count is zero no waker will ever be woken again: keeping \
+             them holds the tasks' memory for nothing. Likely cause: `count_down` wakes \
+             the wakers by reference and leaves them in the latch; take them all out, \
+             then wake each one"
+        );
+        drop(waiters);
+    });
+}
+
+#[test]
+fn count_down_wakes_after_releasing_the_lock() {
+    within(LIMIT, || {
+        let latch = Latch::new(1);
+        let waiter = Arc::new(Mutex::new(Box::pin(latch.wait())));
+        let polls = Arc::new(PollsOnWake {
+            waiter: waiter.clone(),
+            seen: Mutex::new(None),
+        });
+        let task = Waker::from(polls.clone());
+        assert_eq!(
+            waiter
+                .lock()
+                .unwrap()
+                .as_mut()
+                .poll(&mut Context::from_waker(&task)),
+            Poll::Pending,
+            "the count is 1, so the waiter must be Pending"
+        );
+        drop(task);
+        latch.count_down();
+        let seen = polls.seen.lock().unwrap().take();
+        assert_eq!(
+            seen,
+            Some(Some(Poll::Ready(()))),
+            "the waker's `wake` polled the waiter at once on another thread, as an \
+             executor may (None: `wake` was not called during `count_down`; Some(None): \
+             that poll was still blocked 1s later). Likely cause of a blocked poll: \
+             `count_down` wakes the wakers while it still holds the lock, so the woken \
+             task's poll waits for a lock that is only released after every `wake` \
+             returned. Take the wakers out under the lock, release it, then wake them"
+        );
+    });
+}
+
+/// A waker whose `wake` polls the waiter at once on another thread, the way
+/// a multi-threaded executor may, and records what that poll returned
+/// (`None` if it was still blocked after a second).
+struct PollsOnWake {
+    waiter: Arc<Mutex<Pin<Box<Wait>>>>,
+    seen: Mutex<Option<Option<Poll<()>>>>,
+}
+
+impl Wake for PollsOnWake {
+    fn wake(self: Arc<Self>) {
+        let waiter = self.waiter.clone();
+        let (sent, result) = mpsc::channel();
+        thread::spawn(move || {
+            let mut waiter = waiter.lock().unwrap();
+            let _ = sent.send(
+                waiter
+                    .as_mut()
+                    .poll(&mut Context::from_waker(Waker::noop())),
+            );
+        });
+        *self.seen.lock().unwrap() = Some(result.recv_timeout(Duration::from_secs(1)).ok());
+    }
+}
