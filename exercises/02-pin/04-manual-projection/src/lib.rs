@@ -18,8 +18,10 @@ pub struct Timing<T> {
     pub output: T,
     /// How many times the inner future was polled, the last poll included.
     pub polls: u32,
-    /// Time from the first poll to the poll that returned `Ready`, on
-    /// tokio's clock (so paused time in tests gives exact values).
+    /// Time from the start of the first poll (before the inner future is
+    /// polled) to the moment the inner future returned `Ready` (after that
+    /// last inner poll), on tokio's clock (so paused time in tests gives
+    /// exact values).
     pub elapsed: Duration,
 }
 

@@ -69,3 +69,55 @@ fn a_timing_of_a_ready_future_is_zero() {
         "a future that is ready on its first poll takes 1 poll and no time"
     );
 }
+
+/// Moves tokio's paused clock on by `by` right now, in the middle of a
+/// poll, as a future whose poll does slow work would.
+fn spend_in_this_poll(by: Duration) {
+    let mut advance = std::pin::pin!(tokio::time::advance(by));
+    // The first poll moves the clock; the rest of `advance` only yields.
+    let _ = advance
+        .as_mut()
+        .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()));
+}
+
+#[test]
+fn counts_the_time_spent_inside_the_first_and_last_polls() {
+    let timing = on_paused_tokio(LIMIT, || async {
+        Timed::new(async {
+            spend_in_this_poll(Duration::from_millis(3));
+            sleep(Duration::from_millis(30)).await;
+            spend_in_this_poll(Duration::from_millis(7));
+            "done"
+        })
+        .await
+    });
+    let elapsed = timing.elapsed;
+    let likely = match elapsed.as_millis() {
+        37 => {
+            "The 3 ms spent inside the first poll of the inner future are missing: read \
+               the clock to start at the beginning of the first poll, before polling the \
+               inner future."
+        }
+        33 => {
+            "The 7 ms spent inside the last poll of the inner future are missing: read \
+               the clock for `elapsed` after the inner future returned Ready, not before \
+               polling it."
+        }
+        30 => {
+            "The time spent inside the first and the last poll of the inner future is \
+               missing: start the clock before the first inner poll, and stop it after the \
+               inner future returned Ready."
+        }
+        _ => {
+            "Measure on tokio's clock, from the start of the first poll to the moment the \
+              inner future returned Ready."
+        }
+    };
+    assert_eq!(
+        elapsed,
+        Duration::from_millis(40),
+        "the inner future spent 3 ms inside its first poll, slept 30 ms, then spent 7 ms \
+         inside its last poll before returning Ready, so elapsed should be 40 ms, but it \
+         was {elapsed:?}. {likely}"
+    );
+}
