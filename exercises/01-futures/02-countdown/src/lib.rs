@@ -17,6 +17,8 @@ use std::task::{Context, Poll};
 ///   outside this future knows that it is not finished: each `Pending`
 ///   comes with exactly one wake-up of the task, and `Ready` with none.
 /// - Each `poll` returns at once: it never blocks or waits.
+/// - Polled again after `Ready`, it stays finished: it returns
+///   `Ready("liftoff")` again, with no wake-up, and `remaining()` stays 0.
 pub struct Countdown {
     remaining: u32,
 }

@@ -113,3 +113,39 @@ fn runs_on_tokio() {
         "a finished countdown should output \"liftoff\""
     );
 }
+
+#[test]
+fn stays_finished_when_polled_after_ready() {
+    within(LIMIT, || {
+        let mut driver = Driver::new("Countdown::new(1)");
+        let mut countdown = pin!(Countdown::new(1));
+        assert_eq!(
+            driver.poll(countdown.as_mut()),
+            Poll::Pending,
+            "poll 1 of Countdown::new(1)"
+        );
+        assert_eq!(
+            driver.poll(countdown.as_mut()),
+            Poll::Ready("liftoff"),
+            "poll 2 of Countdown::new(1)"
+        );
+        let wakes = driver.wakes();
+        for n in 3..=4 {
+            let result = driver.poll(countdown.as_mut());
+            let remaining = countdown.remaining();
+            assert!(
+                result == Poll::Ready("liftoff") && remaining == 0,
+                "poll {n} of Countdown::new(1), after it returned Ready: expected \
+                 Ready(\"liftoff\") with remaining() == 0, got {result:?} with remaining() == \
+                 {remaining}. A finished countdown stays finished. Likely cause: `poll` lowers \
+                 the count (or sets it to something else) on the poll that returns Ready, or \
+                 decides from something other than remaining() == 0"
+            );
+        }
+        assert_eq!(
+            driver.wakes(),
+            wakes,
+            "polling a finished countdown must not wake the task: it has nothing left to do"
+        );
+    });
+}
