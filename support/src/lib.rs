@@ -13,6 +13,7 @@ mod driver;
 mod quiet;
 mod scripted;
 pub mod source;
+pub mod stress;
 mod trace;
 pub mod ui;
 pub mod unpin;
