@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 use self::report::{Report, none_or};
 use crate::book;
@@ -83,6 +83,7 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     }
     crate::process::kill_children_on_interrupt();
     let work = workbook.target_dir.join("verify");
+    let _only_one = one_verify_at_a_time(&work)?;
     let verifier = Verifier {
         original: Place {
             dir: workbook.root.clone(),
@@ -279,6 +280,24 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Holds an exclusive lock on `work/lock` for as long as it lives: two
+/// verify runs of one checkout share the scratch copy and the target
+/// directory, so the second waits for the first instead of clobbering it.
+fn one_verify_at_a_time(work: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(work)?;
+    let path = work.join("lock");
+    let file =
+        std::fs::File::create(&path).with_context(|| format!("create {}", path.display()))?;
+    if file.try_lock().is_err() {
+        println!(
+            "Another `cargo xtask verify` of this workbook is running; waiting for it to end."
+        );
+        file.lock()
+            .with_context(|| format!("lock {}", path.display()))?;
+    }
+    Ok(file)
 }
 
 /// `--browser-only DIR`: the browser checks alone, on a built book.
