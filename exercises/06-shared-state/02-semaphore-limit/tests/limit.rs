@@ -1,0 +1,338 @@
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use semaphore_limit::Limiter;
+use tokio::time::{Instant, sleep, timeout};
+use workbook_support::on_paused_tokio;
+
+const LIMIT: Duration = Duration::from_secs(5);
+
+/// Counts the jobs running now, and remembers the most at once and the
+/// order in which they started.
+#[derive(Clone, Default)]
+struct Probe {
+    now: Arc<AtomicUsize>,
+    most: Arc<AtomicUsize>,
+    started: Arc<Mutex<Vec<usize>>>,
+}
+
+/// Held by a running job; dropped when the job ends, however it ends.
+struct Running(Probe);
+
+impl Probe {
+    fn enter(&self, job: usize) -> Running {
+        let now = self.now.fetch_add(1, SeqCst) + 1;
+        self.most.fetch_max(now, SeqCst);
+        self.started.lock().unwrap().push(job);
+        Running(self.clone())
+    }
+
+    /// A job that holds a place for `length`, then returns its number.
+    fn job(&self, number: usize, length: Duration) -> impl Future<Output = usize> + use<> {
+        let probe = self.clone();
+        async move {
+            let _running = probe.enter(number);
+            sleep(length).await;
+            number
+        }
+    }
+
+    fn most(&self) -> usize {
+        self.most.load(SeqCst)
+    }
+
+    fn running(&self) -> usize {
+        self.now.load(SeqCst)
+    }
+
+    fn started(&self) -> Vec<usize> {
+        self.started.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, SeqCst);
+    }
+}
+
+/// Awaits a job's handle; fails with an explanation if it never ends.
+async fn finish<T>(handle: tokio::task::JoinHandle<T>, what: &str) -> T {
+    match timeout(Duration::from_secs(3600), handle).await {
+        Ok(Ok(value)) => value,
+        Ok(Err(error)) => panic!("{what}: its task failed: {error}"),
+        Err(_) => panic!(
+            "{what} had not finished an hour (of paused time) later: it never got a place, \
+             though every job before it had ended. Likely cause: a place that is taken and \
+             never given back, because it is given back by hand after the job, and a job that \
+             panics or is aborted never gets there. Tie the place to a value the task owns, so \
+             that dropping the task frees it."
+        ),
+    }
+}
+
+#[test]
+fn runs_a_job_and_gives_back_its_output() {
+    on_paused_tokio(LIMIT, || async {
+        let limiter = Limiter::new(2);
+        let answer = finish(limiter.spawn(async { 6 * 7 }), "spawn(async { 6 * 7 })").await;
+        assert_eq!(
+            answer, 42,
+            "the handle of spawn(job) gives the job's output"
+        );
+        let handle = limiter.spawn_when_free(async { "done" }).await;
+        let done = finish(handle, "spawn_when_free(async { \"done\" })").await;
+        assert_eq!(
+            done, "done",
+            "the handle of spawn_when_free(job) gives the job's output"
+        );
+    });
+}
+
+#[test]
+fn never_more_jobs_in_flight_than_the_limit() {
+    on_paused_tokio(LIMIT, || async {
+        for limit in [1, 3] {
+            let probe = Probe::default();
+            let limiter = Limiter::new(limit);
+            let handles: Vec<_> = (0..12)
+                .map(|n| limiter.spawn(probe.job(n, Duration::from_millis(10 + n as u64))))
+                .collect();
+            for (n, handle) in handles.into_iter().enumerate() {
+                finish(handle, &format!("job {n}")).await;
+            }
+            let most = probe.most();
+            assert!(
+                most <= limit,
+                "Limiter::new({limit}) ran 12 jobs with spawn, and {most} of them were running \
+                 at the same time: at most {limit} may. Likely causes: the place is given back \
+                 before the job has finished (a permit bound to `_`, which drops it at once, or \
+                 dropped at the end of an inner block), or each job gets a limit of its own \
+                 instead of sharing one."
+            );
+        }
+    });
+}
+
+#[test]
+fn every_place_is_used_while_jobs_wait() {
+    on_paused_tokio(LIMIT, || async {
+        let probe = Probe::default();
+        let limiter = Limiter::new(3);
+        let start = Instant::now();
+        let handles: Vec<_> = (0..12)
+            .map(|n| limiter.spawn(probe.job(n, Duration::from_millis(10))))
+            .collect();
+        for (n, handle) in handles.into_iter().enumerate() {
+            finish(handle, &format!("job {n}")).await;
+        }
+        let (most, took) = (probe.most(), start.elapsed());
+        assert_eq!(
+            most, 3,
+            "Limiter::new(3) ran 12 jobs of 10 ms with spawn, and at most {most} ran at once: \
+             all 3 places should be in use while jobs wait. Is the limit the one given to `new`?"
+        );
+        assert_eq!(
+            took,
+            Duration::from_millis(40),
+            "Limiter::new(3) should run 12 jobs of 10 ms in 4 rounds, 40 ms (of paused time), \
+             but they took {took:?}: a job did not start the moment a place was freed. Likely \
+             cause: a job that checks for a place now and then (a loop with a sleep) instead \
+             of waiting for one to be handed over."
+        );
+    });
+}
+
+#[test]
+fn a_freed_place_goes_to_a_waiting_job_at_once() {
+    on_paused_tokio(LIMIT, || async {
+        let probe = Probe::default();
+        let limiter = Limiter::new(1);
+        let (finish_first, finished) = tokio::sync::oneshot::channel::<()>();
+        let first = limiter.spawn(async {
+            finished.await.ok();
+        });
+        let second = limiter.spawn(probe.job(1, Duration::from_millis(10)));
+        sleep(Duration::from_secs(1)).await;
+        assert_eq!(
+            probe.started(),
+            Vec::<usize>::new(),
+            "Limiter::new(1): the second job started while the first still held the only place. \
+             Likely cause: the place is given back before the job ends (a permit bound to \
+             `_`, which drops it at once, or one dropped at the end of an inner block)."
+        );
+        let at = Instant::now();
+        finish_first.send(()).expect("the first job waits for this");
+        for _ in 0..20 {
+            tokio::task::yield_now().await; // no time passes here
+        }
+        assert_eq!(
+            (probe.started(), at.elapsed()),
+            (vec![1], Duration::ZERO),
+            "Limiter::new(1): the first job ended, and the job waiting for its place had not \
+             started after the runtime had run every task that was ready (with no time \
+             passing). A freed place should wake the job waiting for it. Likely cause: waiting \
+             jobs look for a place now and then (a loop with a sleep or a yield) instead of \
+             waiting to be handed one."
+        );
+        finish(first, "the first job").await;
+        finish(second, "the second job").await;
+    });
+}
+
+#[test]
+fn jobs_start_in_the_order_they_were_spawned() {
+    on_paused_tokio(LIMIT, || async {
+        let probe = Probe::default();
+        let limiter = Limiter::new(2);
+        let handles: Vec<_> = (0..8)
+            .map(|n| limiter.spawn(probe.job(n, Duration::from_millis(10 - n as u64))))
+            .collect();
+        for (n, handle) in handles.into_iter().enumerate() {
+            finish(handle, &format!("job {n}")).await;
+        }
+        assert_eq!(
+            probe.started(),
+            (0..8).collect::<Vec<_>>(),
+            "Limiter::new(2): 8 jobs spawned in order 0 to 7 should start in that order, each \
+             as soon as a place is free (first come, first served)"
+        );
+    });
+}
+
+#[test]
+fn a_job_that_panics_or_is_aborted_frees_its_place() {
+    // One job from `spawn` panics; one from `spawn_when_free` is aborted.
+    on_paused_tokio(LIMIT, || async {
+        let probe = Probe::default();
+        let limiter = Limiter::new(2);
+        let panics = limiter.spawn(async {
+            sleep(Duration::from_millis(5)).await;
+            panic!("a job panics on purpose here: the test checks that its place is freed");
+        });
+        let forever = limiter
+            .spawn_when_free(probe.job(99, Duration::from_secs(1_000_000)))
+            .await;
+        sleep(Duration::from_millis(10)).await;
+        assert!(
+            timeout(Duration::ZERO, panics)
+                .await
+                .is_ok_and(|result| result.is_err()),
+            "a job that panics: its handle should report the panic"
+        );
+        forever.abort();
+        let start = Instant::now();
+        let handles: Vec<_> = (0..4)
+            .map(|n| limiter.spawn(probe.job(n, Duration::from_millis(10))))
+            .collect();
+        for (n, handle) in handles.into_iter().enumerate() {
+            finish(
+                handle,
+                &format!("Limiter::new(2), after one job panicked and one was aborted: job {n}"),
+            )
+            .await;
+        }
+        let took = start.elapsed();
+        assert_eq!(
+            took,
+            Duration::from_millis(20),
+            "Limiter::new(2): after one job panicked and another was aborted, 4 jobs of 10 ms \
+             took {took:?} instead of 20 ms: fewer than 2 places were left. A job that panics \
+             or whose task is aborted must free its place too; likely cause: the place is \
+             given back by a line of code after the job, which never runs then."
+        );
+    });
+}
+
+#[test]
+fn clones_share_one_limit() {
+    on_paused_tokio(LIMIT, || async {
+        let probe = Probe::default();
+        let limiter = Limiter::new(2);
+        let clones = [limiter.clone(), limiter.clone(), limiter];
+        let handles: Vec<_> = (0..9)
+            .map(|n| clones[n % 3].spawn(probe.job(n, Duration::from_millis(10))))
+            .collect();
+        for (n, handle) in handles.into_iter().enumerate() {
+            finish(handle, &format!("job {n}")).await;
+        }
+        let most = probe.most();
+        assert!(
+            most <= 2,
+            "three clones of Limiter::new(2) ran 9 jobs, and {most} ran at once: clones must \
+             share one limit of 2 (share the places, do not copy them)"
+        );
+    });
+}
+
+#[test]
+fn spawn_when_free_waits_for_a_place_before_spawning() {
+    on_paused_tokio(LIMIT, || async {
+        let probe = Probe::default();
+        let limiter = Limiter::new(2);
+        let start = Instant::now();
+        let mut handles = Vec::new();
+        for n in 0..6 {
+            let spawning = limiter.spawn_when_free(probe.job(n, Duration::from_millis(10)));
+            let handle = match timeout(Duration::from_secs(3600), spawning).await {
+                Ok(handle) => handle,
+                Err(_) => panic!(
+                    "Limiter::new(2): spawn_when_free for job {n} waited an hour (of paused \
+                     time) for a place; {} jobs were running. Likely cause: the places taken \
+                     by the jobs before it are never given back: the task must own its place \
+                     and free it when it ends.",
+                    probe.running()
+                ),
+            };
+            handles.push(handle);
+            let (waited, alive) = (start.elapsed(), handles.iter().filter(|h| !h.is_finished()));
+            let alive = alive.count();
+            assert!(
+                alive <= 2,
+                "Limiter::new(2): after spawn_when_free returned for job {n} (at {waited:?}), \
+                 {alive} of its tasks were alive: spawn_when_free must wait until one of the \
+                 2 places is free, and the task it spawns must hold that place until it ends. \
+                 Likely cause: the place is freed when spawn_when_free returns instead of when \
+                 the task ends (it is not moved into the task), or it is not waited for."
+            );
+            let expected = Duration::from_millis(10 * (n as u64 / 2));
+            assert_eq!(
+                waited, expected,
+                "Limiter::new(2) with jobs of 10 ms: spawn_when_free for job {n} should return \
+                 at {expected:?}, when a place is free, but returned at {waited:?}"
+            );
+        }
+        for (n, handle) in handles.into_iter().enumerate() {
+            finish(handle, &format!("job {n}")).await;
+        }
+        assert!(probe.most() <= 2, "at most 2 jobs at once");
+    });
+}
+
+#[test]
+fn both_ways_of_spawning_share_the_places() {
+    on_paused_tokio(LIMIT, || async {
+        let probe = Probe::default();
+        let limiter = Limiter::new(2);
+        let first = limiter.spawn(probe.job(0, Duration::from_millis(10)));
+        let second = limiter.spawn(probe.job(1, Duration::from_millis(10)));
+        tokio::task::yield_now().await; // the two tasks run, and take their places
+        let start = Instant::now();
+        let third = limiter
+            .spawn_when_free(probe.job(2, Duration::from_millis(10)))
+            .await;
+        let waited = start.elapsed();
+        assert_eq!(
+            waited,
+            Duration::from_millis(10),
+            "Limiter::new(2): with 2 jobs from spawn holding both places for 10 ms, \
+             spawn_when_free should wait 10 ms for a place, but it returned after {waited:?}: \
+             both methods must take places from the same limit"
+        );
+        for (n, handle) in [first, second, third].into_iter().enumerate() {
+            finish(handle, &format!("job {n}")).await;
+        }
+        assert!(probe.most() <= 2, "at most 2 jobs at once");
+    });
+}
