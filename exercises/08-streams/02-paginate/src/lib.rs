@@ -5,6 +5,7 @@ use std::future::Future;
 
 use futures::stream::{self, Stream};
 
+// ANCHOR: api
 /// One page, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
@@ -12,6 +13,14 @@ pub struct Page {
     /// The cursor that fetches the next page; `None` on the last page.
     pub next: Option<String>,
 }
+
+/// A paginated API.
+pub trait Api {
+    /// Fetches one page: the first with `None`, every other one with the
+    /// cursor that the page before it gave.
+    fn fetch(&self, cursor: Option<String>) -> impl Future<Output = Result<Page, FetchError>>;
+}
+// ANCHOR_END: api
 
 /// Why a fetch failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,13 +33,6 @@ impl fmt::Display for FetchError {
 }
 
 impl std::error::Error for FetchError {}
-
-/// A paginated API.
-pub trait Api {
-    /// Fetches one page: the first with `None`, every other one with the
-    /// cursor that the page before it gave.
-    fn fetch(&self, cursor: Option<String>) -> impl Future<Output = Result<Page, FetchError>>;
-}
 
 // ANCHOR: contract
 /// The items of each page of `api`, one page per stream item, in order.
