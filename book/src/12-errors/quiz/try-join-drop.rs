@@ -1,0 +1,26 @@
+use std::time::Duration;
+
+use tokio::time::sleep;
+
+struct Noisy(&'static str);
+
+impl Drop for Noisy {
+    fn drop(&mut self) {
+        println!("{} dropped", self.0);
+    }
+}
+
+async fn step(name: &'static str, secs: u64, fails: bool) -> Result<&'static str, &'static str> {
+    let _noisy = Noisy(name);
+    sleep(Duration::from_secs(secs)).await;
+    println!("{name} finished");
+    if fails { Err(name) } else { Ok(name) }
+}
+
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+async fn main() {
+    let result = tokio::try_join!(step("fast", 1, true), step("slow", 5, false));
+    println!("{result:?}");
+    sleep(Duration::from_secs(10)).await;
+    println!("end");
+}
