@@ -1,6 +1,6 @@
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    // No panic message on stderr, so that only the program's own lines show.
+    // No panic message on stderr: only the program's own lines show.
     std::panic::set_hook(Box::new(|_| {}));
 
     let crashing = tokio::spawn(async { panic!("boom") });
@@ -9,7 +9,9 @@ async fn main() {
     println!("{}", other.await.unwrap());
     match crashing.await {
         Ok(()) => println!("the crashing task succeeded"),
-        Err(e) => println!("panic: {}, cancelled: {}", e.is_panic(), e.is_cancelled()),
+        Err(e) => {
+            println!("panic: {}, cancelled: {}", e.is_panic(), e.is_cancelled())
+        }
     }
     println!("main goes on");
 }

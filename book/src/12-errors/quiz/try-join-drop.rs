@@ -10,7 +10,9 @@ impl Drop for Noisy {
     }
 }
 
-async fn step(name: &'static str, secs: u64, fails: bool) -> Result<&'static str, &'static str> {
+type Step = Result<&'static str, &'static str>;
+
+async fn step(name: &'static str, secs: u64, fails: bool) -> Step {
     let _noisy = Noisy(name);
     sleep(Duration::from_secs(secs)).await;
     println!("{name} finished");
@@ -19,7 +21,9 @@ async fn step(name: &'static str, secs: u64, fails: bool) -> Result<&'static str
 
 #[tokio::main(flavor = "current_thread", start_paused = true)]
 async fn main() {
-    let result = tokio::try_join!(step("fast", 1, true), step("slow", 5, false));
+    let fast = step("fast", 1, true);
+    let slow = step("slow", 5, false);
+    let result = tokio::try_join!(fast, slow);
     println!("{result:?}");
     sleep(Duration::from_secs(10)).await;
     println!("end");
