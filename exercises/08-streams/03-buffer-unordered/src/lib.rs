@@ -24,7 +24,8 @@ use futures::stream::{self, Stream};
 ///   stream ends.
 /// - Dropping the stream cancels the fetches in flight (drops them).
 ///
-/// Panics if `limit` is 0: no fetch could ever run.
+/// Panics at once, before returning, if `limit` is 0: no fetch could
+/// ever run.
 pub fn fetch_all<S, F, Fut>(
     ids: S,
     limit: usize,
