@@ -135,7 +135,8 @@ fn diagnose(made_at: &[u128], expected: &[u128]) -> &'static str {
         "The first attempt came late: nothing waits before the first attempt."
     } else if gaps.iter().all(|&gap| gap == 0) {
         "The attempts came one right after the other: without a wait in between, a failing \
-         service is hammered at full speed. Wait after each failure."
+         service is hammered at full speed. Wait after each failure, with tokio's timer (a \
+         `std::thread::sleep` blocks the thread and does not move tokio's clock)."
     } else if gaps.windows(2).all(|w| w[0] == w[1]) {
         "The wait is the same every time: it must double after each failure, up to the cap."
     } else if gaps.windows(2).any(|w| w[1] > w[0] && w[1] != 2 * w[0]) {
@@ -298,10 +299,16 @@ fn each_attempt_gets_the_whole_timeout() {
             (&Ok(2), 200),
             "timeout 100 ms: the first attempt hangs and is given up at 100 ms; the second, made \
              at 110 ms, takes 90 ms, within its own 100 ms, and succeeds at 200 ms. Got {:?} at \
-             {} ms. Each attempt's timeout counts from that attempt's start: a deadline made \
-             once, before the loop, would leave the later attempts no time.",
+             {} ms, with attempts made at {:?} ms. {}",
             run.result,
-            run.returned_at
+            run.returned_at,
+            run.made_at(),
+            if run.result.is_err() {
+                "Each attempt's timeout counts from that attempt's start: a deadline made once, \
+                 before the loop, leaves the later attempts no time."
+            } else {
+                "Is there a wait, on tokio's clock, between the two attempts?"
+            }
         );
     });
 }
