@@ -4,6 +4,7 @@ use tokio::time::{sleep, timeout};
 
 #[tokio::main(flavor = "current_thread", start_paused = true)]
 async fn main() {
-    let result = timeout(Duration::from_millis(10), sleep(Duration::from_millis(10))).await;
+    let ten = Duration::from_millis(10);
+    let result = timeout(ten, sleep(ten)).await;
     println!("{result:?}");
 }
