@@ -36,18 +36,19 @@ impl Limiter {
         todo!("Limiter::spawn is not written yet")
     }
 
-    /// Waits until a place is free, then spawns a task for `job` that
-    /// holds that place, and returns its handle. So a caller that spawns
-    /// in a loop never has more than `limit` of these tasks alive: the
-    /// caller waits instead.
-    pub async fn spawn_when_free<F>(&self, job: F) -> JoinHandle<F::Output>
+    /// Spawns a task for `job` only if a place is free right now, and
+    /// that task holds the place until the job ends. If every place is
+    /// taken (or promised to jobs already waiting), spawns nothing and
+    /// hands `job` back as `Err(job)`, at once: the caller may drop it,
+    /// retry later, or answer "busy".
+    pub fn try_spawn<F>(&self, job: F) -> Result<JoinHandle<F::Output>, F>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
         // TODO
-        drop(job);
-        todo!("Limiter::spawn_when_free is not written yet")
+        let _ = &job;
+        todo!("Limiter::try_spawn is not written yet")
     }
 }
 // ANCHOR_END: contract

@@ -42,10 +42,6 @@ impl Probe {
         self.most.load(SeqCst)
     }
 
-    fn running(&self) -> usize {
-        self.now.load(SeqCst)
-    }
-
     fn started(&self) -> Vec<usize> {
         self.started.lock().unwrap().clone()
     }
@@ -54,6 +50,13 @@ impl Probe {
 impl Drop for Running {
     fn drop(&mut self) {
         self.0.now.fetch_sub(1, SeqCst);
+    }
+}
+
+/// Lets every task that can run do so, with no time passing.
+async fn settle_a_moment() {
+    for _ in 0..20 {
+        tokio::task::yield_now().await;
     }
 }
 
@@ -81,11 +84,13 @@ fn runs_a_job_and_gives_back_its_output() {
             answer, 42,
             "the handle of spawn(job) gives the job's output"
         );
-        let handle = limiter.spawn_when_free(async { "done" }).await;
-        let done = finish(handle, "spawn_when_free(async { \"done\" })").await;
+        let Ok(handle) = limiter.try_spawn(async { "done" }) else {
+            panic!("try_spawn on a limiter with every place free handed the job back");
+        };
+        let done = finish(handle, "try_spawn(async { \"done\" })").await;
         assert_eq!(
             done, "done",
-            "the handle of spawn_when_free(job) gives the job's output"
+            "the handle of try_spawn(job) gives the job's output"
         );
     });
 }
@@ -203,7 +208,7 @@ fn jobs_start_in_the_order_they_were_spawned() {
 
 #[test]
 fn a_job_that_panics_or_is_aborted_frees_its_place() {
-    // One job from `spawn` panics; one from `spawn_when_free` is aborted.
+    // One job from `spawn` panics; one from `try_spawn` is aborted.
     on_paused_tokio(LIMIT, || async {
         let probe = Probe::default();
         let limiter = Limiter::new(2);
@@ -211,9 +216,9 @@ fn a_job_that_panics_or_is_aborted_frees_its_place() {
             sleep(Duration::from_millis(5)).await;
             panic!("a job panics on purpose here: the test checks that its place is freed");
         });
-        let forever = limiter
-            .spawn_when_free(probe.job(99, Duration::from_secs(1_000_000)))
-            .await;
+        let Ok(forever) = limiter.try_spawn(probe.job(99, Duration::from_secs(1_000_000))) else {
+            panic!("Limiter::new(2) with one job running: try_spawn handed the next job back");
+        };
         sleep(Duration::from_millis(10)).await;
         assert!(
             timeout(Duration::ZERO, panics)
@@ -267,72 +272,104 @@ fn clones_share_one_limit() {
 }
 
 #[test]
-fn spawn_when_free_waits_for_a_place_before_spawning() {
+fn try_spawn_hands_the_job_back_when_every_place_is_taken() {
     on_paused_tokio(LIMIT, || async {
         let probe = Probe::default();
         let limiter = Limiter::new(2);
-        let start = Instant::now();
         let mut handles = Vec::new();
-        for n in 0..6 {
-            let spawning = limiter.spawn_when_free(probe.job(n, Duration::from_millis(10)));
-            let handle = match timeout(Duration::from_secs(3600), spawning).await {
-                Ok(handle) => handle,
+        for n in 0..2 {
+            match limiter.try_spawn(probe.job(n, Duration::from_millis(10))) {
+                Ok(handle) => handles.push(handle),
                 Err(_) => panic!(
-                    "Limiter::new(2): spawn_when_free for job {n} waited an hour (of paused \
-                     time) for a place; {} jobs were running. Likely cause: the places taken \
-                     by the jobs before it are never given back: the task must own its place \
-                     and free it when it ends.",
-                    probe.running()
+                    "Limiter::new(2) with {n} job(s) running: try_spawn handed job {n} back, but \
+                     a place was free"
                 ),
-            };
-            handles.push(handle);
-            let (waited, alive) = (start.elapsed(), handles.iter().filter(|h| !h.is_finished()));
-            let alive = alive.count();
-            assert!(
-                alive <= 2,
-                "Limiter::new(2): after spawn_when_free returned for job {n} (at {waited:?}), \
-                 {alive} of its tasks were alive: spawn_when_free must wait until one of the \
-                 2 places is free, and the task it spawns must hold that place until it ends. \
-                 Likely cause: the place is freed when spawn_when_free returns instead of when \
-                 the task ends (it is not moved into the task), or it is not waited for."
-            );
-            let expected = Duration::from_millis(10 * (n as u64 / 2));
-            assert_eq!(
-                waited, expected,
-                "Limiter::new(2) with jobs of 10 ms: spawn_when_free for job {n} should return \
-                 at {expected:?}, when a place is free, but returned at {waited:?}"
-            );
+            }
         }
+        let Err(refused) = limiter.try_spawn(probe.job(2, Duration::from_millis(10))) else {
+            panic!(
+                "Limiter::new(2): two jobs from try_spawn hold both places, and a third \
+                 try_spawn spawned its job instead of handing it back. Likely cause: the place \
+                 is not held by the task for the whole job (a permit dropped as try_spawn \
+                 returns, or bound to `_`), or try_spawn does not check for a free place."
+            );
+        };
+        settle_a_moment().await;
+        assert_eq!(
+            probe.started(),
+            [0, 1],
+            "Limiter::new(2): the job that try_spawn handed back must not run, and the two it \
+             spawned must"
+        );
+        assert_eq!(
+            refused.await,
+            2,
+            "the job handed back is the same job, not started: it runs when awaited"
+        );
         for (n, handle) in handles.into_iter().enumerate() {
             finish(handle, &format!("job {n}")).await;
         }
-        assert!(probe.most() <= 2, "at most 2 jobs at once");
+        assert!(
+            limiter.try_spawn(async {}).is_ok(),
+            "Limiter::new(2): once both jobs had ended, try_spawn handed a job back: their \
+             places must be free again when they end"
+        );
     });
 }
 
 #[test]
-fn both_ways_of_spawning_share_the_places() {
+fn a_job_from_try_spawn_holds_its_place_until_it_ends() {
     on_paused_tokio(LIMIT, || async {
         let probe = Probe::default();
-        let limiter = Limiter::new(2);
-        let first = limiter.spawn(probe.job(0, Duration::from_millis(10)));
-        let second = limiter.spawn(probe.job(1, Duration::from_millis(10)));
-        tokio::task::yield_now().await; // the two tasks run, and take their places
+        let limiter = Limiter::new(1);
         let start = Instant::now();
-        let third = limiter
-            .spawn_when_free(probe.job(2, Duration::from_millis(10)))
-            .await;
-        let waited = start.elapsed();
+        let Ok(first) = limiter.try_spawn(probe.job(0, Duration::from_millis(10))) else {
+            panic!("Limiter::new(1) with nothing running: try_spawn handed the job back");
+        };
+        let waiting = limiter.spawn(async { Instant::now() });
+        let output = finish(first, "the job from try_spawn").await;
+        let second_started = finish(waiting, "the job from spawn").await;
+        assert_eq!(output, 0, "the job from try_spawn returns its output");
+        let waited = second_started - start;
         assert_eq!(
             waited,
             Duration::from_millis(10),
-            "Limiter::new(2): with 2 jobs from spawn holding both places for 10 ms, \
-             spawn_when_free should wait 10 ms for a place, but it returned after {waited:?}: \
-             both methods must take places from the same limit"
+            "Limiter::new(1): a job from try_spawn held the only place for 10 ms, and a job \
+             from spawn started after {waited:?}: it should have waited the full 10 ms. The \
+             task that try_spawn starts must hold its place until the job ends: move the \
+             permit into the task."
         );
-        for (n, handle) in [first, second, third].into_iter().enumerate() {
-            finish(handle, &format!("job {n}")).await;
+    });
+}
+
+#[test]
+fn try_spawn_does_not_take_a_place_owed_to_a_waiting_job() {
+    on_paused_tokio(LIMIT, || async {
+        let probe = Probe::default();
+        let limiter = Limiter::new(1);
+        let (finish_first, finished) = tokio::sync::oneshot::channel::<()>();
+        let first = limiter.spawn(async {
+            finished.await.ok();
+        });
+        let second = limiter.spawn(probe.job(1, Duration::from_millis(10)));
+        settle_a_moment().await; // the second job waits for the place now
+        finish_first.send(()).expect("the first job waits for this");
+        for _ in 0..20 {
+            if first.is_finished() {
+                break;
+            }
+            tokio::task::yield_now().await;
         }
-        assert!(probe.most() <= 2, "at most 2 jobs at once");
+        assert!(first.is_finished(), "the first job ends once it is told to");
+        let jumped = limiter.try_spawn(probe.job(2, Duration::from_millis(10)));
+        assert!(
+            jumped.is_err(),
+            "Limiter::new(1): the first job ended while another waited in line for its place, \
+             and try_spawn took the place instead of handing its job back. A place freed \
+             while jobs wait goes to the first of them; try_spawn gets only a place that \
+             nobody waits for."
+        );
+        finish(second, "the waiting job").await;
+        assert_eq!(probe.started(), [1], "only the waiting job ran");
     });
 }

@@ -7,10 +7,12 @@
 //! future is dropped while unwinding) or when the task is aborted. Nothing
 //! has to remember to give it back. `spawn` acquires inside the task, so
 //! it returns at once, and the semaphore's queue is first in, first out,
-//! so jobs start in the order spawned. `spawn_when_free` acquires before
-//! spawning and moves the permit into the task: only an owned permit,
-//! from `acquire_owned` on an `Arc<Semaphore>`, can move into a `'static`
-//! task, since a `SemaphorePermit<'_>` borrows the semaphore from `&self`.
+//! so jobs start in the order spawned. `try_spawn` takes a permit before
+//! spawning, without waiting (`try_acquire_owned` fails when none is free,
+//! also when queued jobs are owed the next ones), and moves it into the
+//! task: only an owned permit, from an `Arc<Semaphore>`, can move into a
+//! `'static` task, since a `SemaphorePermit<'_>` borrows the semaphore
+//! from `&self`.
 //! Clones share the `Arc`, so they share the permits.
 
 use std::future::Future;
@@ -53,20 +55,22 @@ impl Limiter {
         })
     }
 
-    /// Waits until a place is free, then spawns a task for `job` that
-    /// holds that place, and returns its handle. So a caller that spawns
-    /// in a loop never has more than `limit` of these tasks alive: the
-    /// caller waits instead.
-    pub async fn spawn_when_free<F>(&self, job: F) -> JoinHandle<F::Output>
+    /// Spawns a task for `job` only if a place is free right now, and
+    /// that task holds the place until the job ends. If every place is
+    /// taken (or promised to jobs already waiting), spawns nothing and
+    /// hands `job` back as `Err(job)`, at once: the caller may drop it,
+    /// retry later, or answer "busy".
+    pub fn try_spawn<F>(&self, job: F) -> Result<JoinHandle<F::Output>, F>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let places = self.places.clone();
-        let place = places.acquire_owned().await.expect("never closed");
-        tokio::spawn(async move {
+        let Ok(place) = self.places.clone().try_acquire_owned() else {
+            return Err(job); // no place now: shed the load
+        };
+        Ok(tokio::spawn(async move {
             let _place = place; // moved in: freed when the task ends
             job.await
-        })
+        }))
     }
 }
