@@ -95,8 +95,9 @@ fn the_first_run_starts_at_once_then_one_per_period() {
             seen.starts,
             [0, 10, 20, 30],
             "with a period of 10 ms and runs of 3 ms, the runs must start at 0, 10, 20 and 30 ms. \
-             If they drift (0, 13, 26, ..), the wait is counted from the end of each run: the \
-             schedule must be fixed in advance, whatever each run takes."
+             If they drift (0, 13, 26, ..), the wait is counted from the end of each run (a \
+             sleep after each run, or a new timer made for each run): the schedule must be \
+             fixed once, in advance, whatever each run takes."
         );
     });
 }

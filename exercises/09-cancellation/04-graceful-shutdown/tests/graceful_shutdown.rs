@@ -324,7 +324,8 @@ fn the_grace_period_bounds_the_wait() {
             at, 60,
             "a job that never ends was running when the shutdown was asked at 10 ms, with a \
              grace period of 50 ms: serve should give up on it and return at 60 ms (the grace \
-             counts from the request to stop), but it returned at {at} ms"
+             counts from the request to stop, once: it does not start over when a job ends), \
+             but it returned at {at} ms"
         );
         assert_eq!(
             dropped,
