@@ -71,17 +71,17 @@ pub fn total_blocking(
 }
 
 // ANCHOR: contract
-/// Handles a checkout request: the total of `basket` in cents, or the
-/// first SKU the price list does not know.
+/// Handles a checkout request: the total in cents of the basket `skus`
+/// (a SKU once per item), or the first SKU that `list` does not know.
 ///
 /// It runs in the request's task, on whatever tokio runtime the server
 /// uses: a current-thread runtime (as in `#[tokio::test]`) or a
 /// multi-thread one. While it waits for prices, the other tasks of the
 /// runtime, the price service and other requests, keep running.
 /// `total_blocking` must keep working for the nightly report.
-pub async fn checkout(prices: &PriceList, basket: &[&str]) -> Result<u32, UnknownSku> {
+pub async fn checkout(list: &PriceList, skus: &[&str]) -> Result<u32, UnknownSku> {
     // TODO: this compiles and a quick test of `total_blocking` passes, but
     // every request that reaches this line fails. Meet the contract above.
-    total_blocking(&Handle::current(), prices, basket)
+    total_blocking(&Handle::current(), list, skus)
 }
 // ANCHOR_END: contract

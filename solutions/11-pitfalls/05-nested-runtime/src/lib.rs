@@ -85,15 +85,15 @@ pub fn total_blocking(
     runtime.block_on(total(prices, basket))
 }
 
-/// Handles a checkout request: the total of `basket` in cents, or the
-/// first SKU the price list does not know.
+/// Handles a checkout request: the total in cents of the basket `skus`
+/// (a SKU once per item), or the first SKU that `list` does not know.
 ///
 /// It runs in the request's task, on whatever tokio runtime the server
 /// uses: a current-thread runtime (as in `#[tokio::test]`) or a
 /// multi-thread one. While it waits for prices, the other tasks of the
 /// runtime, the price service and other requests, keep running.
 /// `total_blocking` must keep working for the nightly report.
-pub async fn checkout(prices: &PriceList, basket: &[&str]) -> Result<u32, UnknownSku> {
+pub async fn checkout(list: &PriceList, skus: &[&str]) -> Result<u32, UnknownSku> {
     // A runtime thread: wait for the prices, do not block on them.
-    total(prices, basket).await
+    total(list, skus).await
 }
