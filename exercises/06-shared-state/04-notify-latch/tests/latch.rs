@@ -226,8 +226,8 @@ fn a_dropped_wait_takes_nothing_from_the_others() {
 fn open_on_another_thread_wakes_waiters_on_a_multi_thread_runtime() {
     within(LIMIT, || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
+            .worker_threads(3)
+            .enable_time()
             .build()
             .expect("build a multi-thread runtime");
         for _ in 0..50 {
