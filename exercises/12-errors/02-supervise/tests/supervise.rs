@@ -124,7 +124,7 @@ fn a_panic_is_reported_never_a_success() {
             after(secs(1), Ok(())),
             Box::pin(async {
                 sleep(secs(1)).await;
-                panic!("boom")
+                panic!("boom, on purpose")
             }),
             after(secs(2), Ok(())),
         ];
@@ -143,8 +143,8 @@ fn a_panic_is_reported_never_a_success() {
         );
         assert_eq!(
             outcomes[1],
-            Outcome::Panicked(Some("boom".to_owned())),
-            "the second job ran `panic!(\"boom\")`"
+            Outcome::Panicked(Some("boom, on purpose".to_owned())),
+            "the second job ran `panic!(\"boom, on purpose\")`"
         );
         assert_eq!(
             [&outcomes[0], &outcomes[2]],
@@ -158,10 +158,10 @@ fn a_panic_is_reported_never_a_success() {
 fn a_panic_is_reported_with_its_own_message() {
     on_paused_tokio(LIMIT, || async {
         let jobs: Vec<Job> = vec![
-            Box::pin(async { panic!("a literal") }),
+            Box::pin(async { panic!("a literal, on purpose") }),
             Box::pin(async {
                 let job = 7;
-                panic!("job {job} broke")
+                panic!("job {job} broke, on purpose")
             }),
             Box::pin(async { std::panic::panic_any(42_u32) }),
         ];
@@ -169,13 +169,13 @@ fn a_panic_is_reported_with_its_own_message() {
         assert_eq!(
             outcomes,
             [
-                Outcome::Panicked(Some("a literal".to_owned())),
-                Outcome::Panicked(Some("job 7 broke".to_owned())),
+                Outcome::Panicked(Some("a literal, on purpose".to_owned())),
+                Outcome::Panicked(Some("job 7 broke, on purpose".to_owned())),
                 Outcome::Panicked(None),
             ],
             "Panicked must hold the panic's own message: the text given to `panic!`, not the \
-             JoinError's description of it. `panic!(\"a literal\")` carries a `&'static str`, \
-             `panic!(\"job {{job}} broke\")` a `String`, and `panic_any(42_u32)` no text at all \
+             JoinError's description of it. A plain literal carries a `&'static str`, a \
+             message with `{{job}}` in it a `String`, and `panic_any(42_u32)` no text at all \
              (None)"
         );
     });
@@ -263,12 +263,15 @@ fn the_deadline_is_for_the_whole_run() {
 fn no_job_is_left_running_after_a_panic() {
     on_paused_tokio(LIMIT, || async {
         let slow = Probe::default();
-        let jobs: Vec<Job> = vec![Box::pin(async { panic!("first") }), slow.job(secs(60))];
+        let jobs: Vec<Job> = vec![
+            Box::pin(async { panic!("first, on purpose") }),
+            slow.job(secs(60)),
+        ];
         let (outcomes, _, dropped) = run_watching(jobs, DEADLINE, Some(slow.clone())).await;
         assert_eq!(
             outcomes,
             [
-                Outcome::Panicked(Some("first".to_owned())),
+                Outcome::Panicked(Some("first, on purpose".to_owned())),
                 Outcome::Cancelled
             ],
             "a panic in the first job must not end the supervision early: the second job runs \
