@@ -2,16 +2,18 @@
 //! listing one directory is one request over the network.
 //!
 //! Why this works: `disk_usage` lists its directory, counts the files, and
-//! then awaits one `disk_usage` per subdirectory. Each recursive call is
-//! wrapped in `Box::pin`, so the future of a call holds the futures of its
-//! children behind pointers, not inline: its size is known, and the
-//! compiler accepts the recursion (E0733 otherwise). The boxes cost one
-//! allocation per directory, small next to a request. `try_join_all` polls
-//! all the children of a directory together, so the listings of one level
-//! are in flight at the same time and a walk takes one latency per level;
-//! it returns the first error at once and drops the walks still running,
-//! so nothing more is listed. Every future involved holds only `&Store`,
-//! `String`s and boxes of `Send` futures, so the whole walk is `Send`.
+//! then awaits one `disk_usage` per subdirectory, all of them through
+//! `try_join_all`. That is what makes the recursion legal: the children's
+//! futures never sit inside the parent's future (which would then contain
+//! its own type, E0733), because `try_join_all` keeps them in one boxed
+//! slice on the heap and polls them there. That slice is the indirection
+//! a `Box::pin` gives a single call, at one allocation per directory with
+//! children (up to 30 of them) instead of one per call. `try_join_all` also polls the
+//! children together, so the listings of one level are in flight at the
+//! same time and a walk takes one latency per level; and it returns the
+//! first error at once and drops the walks still running, so nothing more
+//! is listed. Every future involved holds only `&Store`, `String`s and the
+//! children's futures, all `Send`, so the whole walk is `Send`.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -174,8 +176,9 @@ pub async fn disk_usage(store: &Store, path: &str) -> Result<Usage, Missing> {
         }
     }
     usage.dirs = subdirs.len() as u64;
-    // Boxed: a call's future holds its children's futures behind pointers.
-    let walks = subdirs.iter().map(|dir| Box::pin(disk_usage(store, dir)));
+    // No `Box::pin` needed: `try_join_all` keeps the children's futures in
+    // a boxed slice, not inside this future.
+    let walks = subdirs.iter().map(|dir| disk_usage(store, dir));
     for below in try_join_all(walks).await? {
         usage.files += below.files;
         usage.bytes += below.bytes;

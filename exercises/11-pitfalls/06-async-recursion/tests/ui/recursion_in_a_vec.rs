@@ -1,4 +1,4 @@
-// The children's futures kept in a Vec, which is on the heap: still refused.
+// The futures in a Vec, then moved out of it to be awaited: inline again.
 use async_recursion::{Entry, Store, child};
 
 async fn size(store: &Store, path: String) -> u64 {
