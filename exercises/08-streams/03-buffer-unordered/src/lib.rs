@@ -1,4 +1,5 @@
-//! Fetch many things concurrently, but never too many at once.
+//! Fetch many things concurrently, but never too many at once, with the
+//! bounded buffer written by hand.
 //!
 //! The challenge: write it from its contract. The tests say what went
 //! wrong; the pages of the Streams chapter have what you need.
@@ -18,14 +19,16 @@ use futures::stream::{self, Stream};
 ///   of the others nor the start of new ones.
 /// - Lazy: until the stream is polled, no id is taken from `ids` and no
 ///   fetch is made. An id is taken only when its fetch can start, so the
-///   stream never holds more than `limit` ids whose results it has not
-///   yielded.
+///   stream never holds an id whose fetch has not been made.
 /// - Every id's result is yielded once; then, once `ids` has ended, the
-///   stream ends.
+///   stream ends. `ids` is not polled again after it has ended.
 /// - Dropping the stream cancels the fetches in flight (drops them).
 ///
 /// Panics at once, before returning, if `limit` is 0: no fetch could
 /// ever run.
+///
+/// Written by hand: `buffer_unordered`, `buffered` and
+/// `for_each_concurrent` (which do this job) are off limits.
 pub fn fetch_all<S, F, Fut>(
     ids: S,
     limit: usize,

@@ -2,6 +2,7 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::Poll;
 use std::time::Duration;
 
 use buffer_unordered::fetch_all;
@@ -9,6 +10,7 @@ use futures::future::BoxFuture;
 use futures::stream::{self, Stream, StreamExt};
 use futures_test::stream::StreamTestExt;
 use tokio::time::{Instant, sleep, timeout};
+use workbook_support::source::Source;
 use workbook_support::{on_paused_tokio, within};
 
 const LIMIT: Duration = Duration::from_secs(5);
@@ -59,12 +61,26 @@ impl Probe {
     }
 
     /// The ids `0..count`, from a stream that is Pending once before each
-    /// (as if they came from a network), counting the ids taken.
+    /// (as if they came from a network), counting the ids taken. Polled
+    /// again after its end, it fails the test (`stream::unfold` would
+    /// panic there too).
     fn ids(&self, count: u32) -> impl Stream<Item = u32> + use<> {
         let probe = self.clone();
-        stream::iter(0..count)
+        let mut ids = stream::iter(0..count)
             .inspect(move |_| probe.counts().taken += 1)
-            .interleave_pending()
+            .interleave_pending();
+        let mut ended = false;
+        stream::poll_fn(move |cx| {
+            assert!(
+                !ended,
+                "`ids` was polled again after it had returned Ready(None). A stream may panic, \
+                 hang or yield more when polled after its end (`stream::unfold` panics): \
+                 remember that `ids` has ended, and do not poll it again."
+            );
+            let next = ids.poll_next_unpin(cx);
+            ended = next == Poll::Ready(None);
+            next
+        })
     }
 
     /// A `fetch` that takes `millis(id)` milliseconds (of paused time) and
@@ -130,6 +146,14 @@ fn yields_every_result_once_then_ends() {
             .into_iter()
             .map(|(id, _)| id)
             .collect();
+        assert!(
+            got.len() >= 10,
+            "fetch_all(10 ids, 3, ..) ended after {} result(s), {got:?}, with ids left. The \
+             stream ends only when `ids` has ended and no fetch is in flight. Likely cause: it \
+             ends as soon as no fetch is in flight, although `ids` has not ended (it was \
+             Pending: its next id had not come yet).",
+            got.len()
+        );
         got.sort();
         assert_eq!(
             got,
@@ -182,9 +206,10 @@ fn keeps_limit_fetches_in_flight_while_ids_are_left() {
         let why = if max > 4 {
             "more than 4 were in flight: see the test of the limit"
         } else if max < 4 {
-            "fewer than 4 ran at once. Likely cause: the fetches run one after the other \
-             (awaiting each before the next: `then`, or a loop of `.await`s), or a new fetch \
-             waits until a whole batch has finished"
+            "fewer than 4 ran at once. Likely causes: the fetches run one after the other \
+             (awaiting each before the next: `then`, or a loop of `.await`s), a new fetch \
+             waits until a whole batch has finished, or only one new fetch starts per poll \
+             (every free slot should be filled in the same poll)"
         } else {
             "4 ran at once, but not all the time. Likely cause: a new fetch waits until a \
              whole batch has finished, or until the fetches before it have been yielded"
@@ -246,26 +271,48 @@ fn nothing_happens_before_the_first_poll() {
 fn takes_an_id_only_when_its_fetch_can_start() {
     on_paused_tokio(LIMIT, || async {
         let probe = Probe::default();
+        // Every fetch takes 10 ms; the caller waits 4 ms at a time, so it
+        // looks both while the stream is Pending and after results.
         let stream = fetch_all(probe.ids(1000), 3, probe.fetch(|_| 10));
         let mut stream = pin!(stream);
-        for received in 1..=5 {
-            let result = timeout(AN_HOUR, stream.next()).await;
-            assert!(
-                matches!(result, Ok(Some(_))),
-                "result {received} of 1000 should come within an hour (of paused time); got \
-                 {result:?}"
-            );
+        let mut received = 0;
+        for _ in 0..12 {
+            let when = match timeout(Duration::from_millis(4), stream.next()).await {
+                Ok(Some(_)) => {
+                    received += 1;
+                    format!("after result {received}")
+                }
+                Ok(None) => panic!("the stream ended after {received} results of 1000"),
+                Err(_) => format!(
+                    "while the stream was Pending (the caller waiting for result {})",
+                    received + 1
+                ),
+            };
             let counts = probe.counts();
+            let (taken, made) = (counts.taken, counts.made);
             assert!(
-                counts.taken <= received + 3,
-                "the caller has received {received} results and fetch_all(1000 ids, 3, ..) has \
-                 already taken {} ids from `ids` ({} fetches made). It may hold at most 3 ids \
-                 whose results are not yielded yet: an id is taken when its fetch can start. \
-                 Likely cause: the ids are collected before the fetches begin.",
-                counts.taken,
-                counts.made,
+                taken == made,
+                "{when}, fetch_all(1000 ids, 3, ..) had taken {taken} ids from `ids` but made \
+                 only {made} fetches ({} in flight): it holds an id whose fetch has not \
+                 started. An id is taken only when its fetch can start, when fewer than 3 \
+                 fetches are in flight, and its fetch is made at once. Likely cause: the next \
+                 id is taken before a slot is free, and kept for later.",
+                counts.in_flight,
+            );
+            assert!(
+                taken <= received + 3,
+                "{when}, fetch_all(1000 ids, 3, ..) had already taken {taken} ids from `ids` \
+                 ({made} fetches made). It may hold at most 3 ids whose results are not \
+                 yielded yet: an id is taken when its fetch can start. Likely causes: the ids \
+                 are collected before the fetches begin, or more than 3 fetches are made at \
+                 once.",
             );
         }
+        assert!(
+            received >= 5,
+            "in 48 ms (of paused time), with 3 fetches of 10 ms at a time, at least 5 results \
+             should have come; {received} did"
+        );
     });
 }
 
@@ -325,4 +372,23 @@ fn a_limit_of_zero_panics_at_once() {
              error to see. The contract says that fetch_all panics at once, before returning."
         );
     });
+}
+
+#[test]
+fn is_written_by_hand() {
+    let why = "This challenge is to build by hand what these combinators do: keep at most \
+               `limit` fetches in flight, take an id only when one can start, and hand out \
+               each result as it comes. Write the stream yourself (a `poll_fn`, or a struct \
+               with `poll_next`) around a set of futures in flight.";
+    let source = Source::new("src/lib.rs", include_str!("../src/lib.rs"));
+    for combinator in [
+        "buffer_unordered",
+        "buffered",
+        "for_each_concurrent",
+        "try_buffer_unordered",
+        "try_buffered",
+        "try_for_each_concurrent",
+    ] {
+        source.never_uses(combinator, why);
+    }
 }

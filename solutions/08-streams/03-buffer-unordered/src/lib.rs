@@ -1,20 +1,27 @@
-//! Fetch many things concurrently, but never too many at once.
+//! Fetch many things concurrently, but never too many at once, with the
+//! bounded buffer written by hand.
 //!
-//! Why this works: `map` turns each id into a future of `(id, output)`
-//! (calling `fetch` there only makes the future; it runs when polled), and
-//! `buffer_unordered(limit)` keeps at most `limit` of those futures inside
-//! itself, polls them all whenever it is polled, yields each output as soon
-//! as its future finishes, and takes the next id from `ids` only when it
-//! holds fewer than `limit` futures. So the bound holds, a slow fetch
-//! blocks no other (unlike `buffered`, which yields in the order of the ids
-//! and counts the finished results waiting behind a slow one against the
-//! limit), nothing happens before the first poll, and dropping the stream
-//! drops the futures in it, cancelling them. `buffer_unordered(0)` would
-//! return `Pending` forever, with no wake-up, hence the check up front.
+//! Why this works: the stream is a `poll_fn` whose closure owns three
+//! things: `ids`, pinned in a `Box` so that any stream works; a
+//! `FuturesUnordered` holding the fetches in flight; and a flag that
+//! remembers that `ids` has ended, so it is never polled again (a finished
+//! stream may panic). Each poll first fills the free slots: while fewer
+//! than `limit` fetches are in flight, it takes the next id, makes its
+//! fetch and pushes it, so an id is taken only when its fetch can start,
+//! and every free slot is filled in the same poll. A `Pending` from `ids`
+//! stops the filling, and `ids` then holds the waker. Then it polls the
+//! set, which polls the fetches that were woken (and every new one) and
+//! hands out the first to finish, whatever its id. An empty set ends the
+//! stream only once `ids` has ended; before that, `ids` returned `Pending`
+//! in this poll and will wake the task. Nothing runs before the first poll,
+//! because the closure runs only inside `poll_next`, and dropping the
+//! stream drops the set with the fetches in it. `limit` 0 is refused up
+//! front, since no slot would ever be free.
 
 use std::future::Future;
+use std::task::Poll;
 
-use futures::stream::{Stream, StreamExt};
+use futures::stream::{self, FuturesUnordered, Stream, StreamExt};
 
 /// For every id that `ids` yields, runs `fetch(id)`, and yields
 /// `(id, output)` for each, as a stream.
@@ -26,14 +33,16 @@ use futures::stream::{Stream, StreamExt};
 ///   of the others nor the start of new ones.
 /// - Lazy: until the stream is polled, no id is taken from `ids` and no
 ///   fetch is made. An id is taken only when its fetch can start, so the
-///   stream never holds more than `limit` ids whose results it has not
-///   yielded.
+///   stream never holds an id whose fetch has not been made.
 /// - Every id's result is yielded once; then, once `ids` has ended, the
-///   stream ends.
+///   stream ends. `ids` is not polled again after it has ended.
 /// - Dropping the stream cancels the fetches in flight (drops them).
 ///
 /// Panics at once, before returning, if `limit` is 0: no fetch could
 /// ever run.
+///
+/// Written by hand: `buffer_unordered`, `buffered` and
+/// `for_each_concurrent` (which do this job) are off limits.
 pub fn fetch_all<S, F, Fut>(
     ids: S,
     limit: usize,
@@ -45,9 +54,26 @@ where
     Fut: Future,
 {
     assert!(limit > 0, "fetch_all: limit must be at least 1");
-    ids.map(move |id| {
-        let fetching = fetch(id); // made here, run by buffer_unordered
-        async move { (id, fetching.await) }
+    let mut ids = Box::pin(ids);
+    let mut ids_ended = false;
+    let mut in_flight = FuturesUnordered::new();
+    stream::poll_fn(move |cx| {
+        // Fill every free slot now; an id is taken only for a free slot.
+        while !ids_ended && in_flight.len() < limit {
+            match ids.as_mut().poll_next(cx) {
+                Poll::Ready(Some(id)) => {
+                    let fetching = fetch(id);
+                    in_flight.push(async move { (id, fetching.await) });
+                }
+                Poll::Ready(None) => ids_ended = true,
+                Poll::Pending => break, // `ids` holds the waker
+            }
+        }
+        match in_flight.poll_next_unpin(cx) {
+            Poll::Ready(Some(result)) => Poll::Ready(Some(result)),
+            // Nothing in flight: the end, unless `ids` is only Pending.
+            Poll::Ready(None) if ids_ended => Poll::Ready(None),
+            Poll::Ready(None) | Poll::Pending => Poll::Pending,
+        }
     })
-    .buffer_unordered(limit)
 }
