@@ -40,8 +40,9 @@ fn fetches_a_page_only_when_its_first_item_is_asked_for() {
                 "the caller has received the items up to {item} and asked for no more: \
                  {fetched} page(s) should have been fetched, but `fetch` was called {calls} \
                  times. The next page is fetched only when the item after the current page's \
-                 last one is asked for. Likely cause: all the pages are collected before the \
-                 first item is yielded."
+                 last one is asked for. Likely causes: all the pages are collected before the \
+                 first item is yielded, or the next page is fetched along with the last item \
+                 of a page."
             );
         }
         assert_eq!(next(&mut driver, &mut stream), None, "then the end");
