@@ -19,7 +19,8 @@ pin_project! {
     /// - `Pending` only when `inner` returned `Pending` in this very poll:
     ///   then `inner` has arranged the wake-up. A skipped duplicate is no
     ///   reason to return `Pending`, and `Dedup` never wakes the task
-    ///   itself.
+    ///   itself. However long a run of duplicates, skipping it takes no
+    ///   more stack than skipping one.
     /// - Once `inner` has returned `Ready(None)`, `Dedup` returns
     ///   `Ready(None)` on this and every later poll, and never polls
     ///   `inner` again (a finished stream may panic, or yield more).

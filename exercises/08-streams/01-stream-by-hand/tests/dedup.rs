@@ -89,6 +89,60 @@ fn skips_a_run_of_duplicates_in_one_poll_without_waking_itself() {
     });
 }
 
+/// Yields 1, then `duplicates` more 1s, then 2, always ready; notes the
+/// stack address of a local in each of its polls.
+struct LongRun {
+    duplicates: usize,
+    next: usize,
+    addresses: Arc<Mutex<Vec<usize>>>,
+}
+
+impl Stream for LongRun {
+    type Item = u32;
+
+    fn poll_next(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<u32>> {
+        let local = 0u8;
+        let address = std::hint::black_box(&local) as *const u8 as usize;
+        self.addresses.lock().unwrap().push(address);
+        let n = self.next;
+        self.next += 1;
+        Poll::Ready(match n {
+            n if n <= self.duplicates => Some(1),
+            n if n == self.duplicates + 1 => Some(2),
+            _ => None,
+        })
+    }
+}
+
+#[test]
+fn skips_a_long_run_of_duplicates_in_a_loop_not_by_recursion() {
+    within(LIMIT, || {
+        let addresses = Arc::new(Mutex::new(Vec::new()));
+        let inner = LongRun {
+            duplicates: 1000,
+            next: 0,
+            addresses: addresses.clone(),
+        };
+        let mut driver = Driver::new("Dedup over 1, then 1000 more 1s, then 2");
+        driver.when_not_woken(NOT_WOKEN);
+        let items = collect(&mut driver, Dedup::new(inner));
+        assert_eq!(items, [1, 2], "1, 1000 more 1s, then 2 becomes 1, 2");
+        let addresses = addresses.lock().unwrap();
+        let lowest = addresses.iter().min().copied().unwrap_or_default();
+        let highest = addresses.iter().max().copied().unwrap_or_default();
+        let spread = highest - lowest;
+        assert!(
+            spread < 4096,
+            "while `Dedup` skipped 1000 duplicates, the inner stream was polled deeper and \
+             deeper in the stack: its polls were {spread} bytes apart, where a loop polls it \
+             from the same place every time. Likely cause: a duplicate is skipped by calling \
+             `poll_next` again from inside `poll_next` (recursion): every duplicate adds a \
+             stack frame, and a long enough run of duplicates overflows the stack, which \
+             aborts the whole program. Skip it by going round a loop in the same call."
+        );
+    });
+}
+
 #[test]
 fn passes_the_inner_streams_pending_on_and_nothing_else() {
     within(LIMIT, || {
@@ -281,8 +335,12 @@ impl<S: Stream<Item = u32> + Unpin> Stream for Traced<S> {
     type Item = u32;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<u32>> {
+        // Recorded on entry and on return, so that a wake-up the inner
+        // stream makes inside its poll shows between the two.
+        self.trace.push("  inner.poll_next called");
         let result = self.inner.poll_next_unpin(cx);
-        self.trace.push(format!("  inner.poll_next -> {result:?}"));
+        self.trace
+            .push(format!("  inner.poll_next returned {result:?}"));
         result
     }
 }

@@ -1,15 +1,24 @@
 //! `Dedup` works with an inner stream that is not `Unpin`: this file does
-//! not compile if `Dedup`'s `Stream` impl requires `S: Unpin`.
+//! not compile if `Dedup` or its `Stream` impl requires `S: Unpin`.
 
 use std::pin::pin;
 use std::time::Duration;
 
-use futures::stream::{self, StreamExt};
+use futures::stream::{self, Stream, StreamExt};
 use stream_by_hand::Dedup;
 use workbook_support::{Driver, Limits, within};
 
+/// Compiles only if `Dedup<S>` is a `Stream` for every stream `S` of
+/// `u32`, `Unpin` or not: an `S: Unpin` bound makes it fail with "`S`
+/// cannot be unpinned".
+fn dedup_of_any_stream_is_a_stream<S: Stream<Item = u32>>() {
+    fn is_a_stream<T: Stream>() {}
+    is_a_stream::<Dedup<S>>();
+}
+
 #[test]
 fn works_with_an_inner_stream_that_is_not_unpin() {
+    dedup_of_any_stream_is_a_stream::<stream::Empty<u32>>();
     within(Duration::from_secs(5), || {
         // `unfold` keeps its async block's future inside itself, and an
         // async block is not `Unpin`: neither is this stream.
