@@ -8,8 +8,10 @@ use tokio::task::JoinHandle;
 /// Runs jobs as tokio tasks, at most `limit` of them at a time. Clones
 /// share the same limit.
 ///
-/// A job *holds a place* from its first poll until it finishes, panics, or
-/// its task is aborted; however it ends, its place is free again at once.
+/// A job *holds a place* from the moment it gets one until it finishes,
+/// panics, or its task is aborted; however it ends, its place is free again
+/// at once. A job from `spawn` asks for its place when its task first runs;
+/// one from `try_spawn` takes its place during the call.
 #[derive(Clone)]
 pub struct Limiter {
     // TODO: your fields.
@@ -24,8 +26,10 @@ impl Limiter {
     }
 
     /// Spawns a task for `job` now and returns its handle without waiting.
-    /// The job starts once it has a place: jobs get places in the order
-    /// they were spawned, and every place is used while jobs wait for one.
+    /// The job starts once its task has a place. Tasks waiting for a place
+    /// get one first come, first served, in the order they started to wait
+    /// (on a current-thread runtime, the order of the `spawn` calls), and
+    /// every place is used while tasks wait for one.
     pub fn spawn<F>(&self, job: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
@@ -40,7 +44,9 @@ impl Limiter {
     /// that task holds the place until the job ends. If every place is
     /// taken (or promised to jobs already waiting), spawns nothing and
     /// hands `job` back as `Err(job)`, at once: the caller may drop it,
-    /// retry later, or answer "busy".
+    /// retry later, or answer "busy". The place is taken during the call,
+    /// so it may go to this job ahead of a job whose `spawn` came earlier
+    /// but whose task has not run yet.
     pub fn try_spawn<F>(&self, job: F) -> Result<JoinHandle<F::Output>, F>
     where
         F: Future + Send + 'static,

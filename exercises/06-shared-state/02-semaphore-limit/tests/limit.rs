@@ -201,14 +201,16 @@ fn jobs_start_in_the_order_they_were_spawned() {
             probe.started(),
             (0..8).collect::<Vec<_>>(),
             "Limiter::new(2): 8 jobs spawned in order 0 to 7 should start in that order, each \
-             as soon as a place is free (first come, first served)"
+             as soon as a place is free (first come, first served: on this current-thread \
+             runtime, the tasks first run, and start to wait, in the order spawned)"
         );
     });
 }
 
 #[test]
 fn a_job_that_panics_or_is_aborted_frees_its_place() {
-    // One job from `spawn` panics; one from `try_spawn` is aborted.
+    // One job from `spawn` panics; one from `spawn` and one from
+    // `try_spawn` are aborted.
     on_paused_tokio(LIMIT, || async {
         let probe = Probe::default();
         let limiter = Limiter::new(2);
@@ -216,9 +218,11 @@ fn a_job_that_panics_or_is_aborted_frees_its_place() {
             sleep(Duration::from_millis(5)).await;
             panic!("a job panics on purpose here: the test checks that its place is freed");
         });
-        let Ok(forever) = limiter.try_spawn(probe.job(99, Duration::from_secs(1_000_000))) else {
+        let Ok(from_try_spawn) = limiter.try_spawn(probe.job(99, Duration::from_secs(1_000_000)))
+        else {
             panic!("Limiter::new(2) with one job running: try_spawn handed the next job back");
         };
+        let from_spawn = limiter.spawn(probe.job(98, Duration::from_secs(1_000_000)));
         sleep(Duration::from_millis(10)).await;
         assert!(
             timeout(Duration::ZERO, panics)
@@ -226,7 +230,18 @@ fn a_job_that_panics_or_is_aborted_frees_its_place() {
                 .is_ok_and(|result| result.is_err()),
             "a job that panics: its handle should report the panic"
         );
-        forever.abort();
+        let started = probe.started();
+        assert_eq!(
+            started,
+            [99, 98],
+            "Limiter::new(2): one job panicked after 5 ms, and 5 ms later the job waiting for \
+             its place had not started (started: {started:?}): the panicked job's place was not \
+             freed. Likely cause: the place is given back by a line of code after the job, \
+             which never runs when the job panics. Tie the place to a value the task owns, so \
+             that dropping the task frees it."
+        );
+        from_try_spawn.abort();
+        from_spawn.abort();
         let start = Instant::now();
         let handles: Vec<_> = (0..4)
             .map(|n| limiter.spawn(probe.job(n, Duration::from_millis(10))))
@@ -234,15 +249,24 @@ fn a_job_that_panics_or_is_aborted_frees_its_place() {
         for (n, handle) in handles.into_iter().enumerate() {
             finish(
                 handle,
-                &format!("Limiter::new(2), after one job panicked and one was aborted: job {n}"),
+                &format!("Limiter::new(2), after one job panicked and two were aborted: job {n}"),
             )
             .await;
         }
+        let most = probe.most();
+        assert!(
+            most <= 2,
+            "Limiter::new(2): after two jobs were aborted through their handles, {most} jobs \
+             ran at once: the aborted job kept running after its place was freed. Aborting \
+             the handle that `spawn` or `try_spawn` returns must stop the job itself; likely \
+             cause: the job runs in a task of its own, spawned inside the task whose handle \
+             is returned, so the abort ends only the outer task (and frees its place)."
+        );
         let took = start.elapsed();
         assert_eq!(
             took,
             Duration::from_millis(20),
-            "Limiter::new(2): after one job panicked and another was aborted, 4 jobs of 10 ms \
+            "Limiter::new(2): after one job panicked and two were aborted, 4 jobs of 10 ms \
              took {took:?} instead of 20 ms: fewer than 2 places were left. A job that panics \
              or whose task is aborted must free its place too; likely cause: the place is \
              given back by a line of code after the job, which never runs then."
