@@ -7,7 +7,7 @@ use std::time::Duration;
 use notify_latch::Latch;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep, timeout};
-use workbook_support::{on_paused_tokio, within};
+use workbook_support::{Driver, on_paused_tokio, within};
 
 const LIMIT: Duration = Duration::from_secs(5);
 
@@ -176,6 +176,53 @@ fn every_waiter_returns_when_the_latch_opens() {
 }
 
 #[test]
+fn open_wakes_every_waiting_task_itself() {
+    within(LIMIT, || {
+        let latch = Latch::new();
+        let mut waits: Vec<_> = (0..3).map(|_| Box::pin(latch.wait())).collect();
+        let mut drivers: Vec<_> = (1..=3)
+            .map(|n| Driver::new(&format!("wait number {n}")))
+            .collect();
+        for (n, (wait, driver)) in waits.iter_mut().zip(&mut drivers).enumerate() {
+            assert!(
+                driver.poll(wait.as_mut()).is_pending(),
+                "wait number {} on a closed latch returned on its first poll: it must wait \
+                 for `open`",
+                n + 1
+            );
+        }
+        let woken: Vec<usize> = drivers.iter().map(Driver::wakes).collect();
+        assert_eq!(
+            woken,
+            [0, 0, 0],
+            "three `wait`s on a closed latch, each polled once: their tasks were woken {woken:?} \
+             times while nobody opened the latch. A waiter should be woken only by `open`, not \
+             wake its own task to look again."
+        );
+        latch.open();
+        let woken: Vec<usize> = drivers.iter().map(Driver::wakes).collect();
+        assert_eq!(
+            woken,
+            [1, 1, 1],
+            "three tasks were waiting in `wait`, then `open` was called, and before any of \
+             them was polled again their tasks had been woken {woken:?} times: `open` itself \
+             must wake every waiting task, once. Likely cause: `open` wakes one waiter and each \
+             woken waiter passes the wake-up on to the next when it runs. Then the waiters \
+             return one after another instead of together, and one whose task is slow to be \
+             polled holds up all the others."
+        );
+        for (n, (wait, driver)) in waits.iter_mut().zip(&mut drivers).enumerate() {
+            assert!(
+                driver.poll(wait.as_mut()).is_ready(),
+                "wait number {} was woken by `open` and polled again, and it returned Pending: \
+                 once the latch is open, `wait` returns",
+                n + 1
+            );
+        }
+    });
+}
+
+#[test]
 fn a_waiting_task_is_not_polled_until_the_latch_opens() {
     on_paused_tokio(LIMIT, || async {
         let latch = Arc::new(Latch::new());
@@ -243,8 +290,21 @@ fn open_on_another_thread_wakes_waiters_on_a_multi_thread_runtime() {
                 .join()
                 .expect("open panicked");
             runtime.block_on(async {
-                for waiter in waiters {
-                    waiter.await.expect("a waiting task panicked");
+                for (n, waiter) in waiters.into_iter().enumerate() {
+                    // Real time: this runtime's clock is not paused.
+                    match tokio::time::timeout(Duration::from_secs(2), waiter).await {
+                        Ok(joined) => joined.expect("a waiting task panicked"),
+                        Err(_) => panic!(
+                            "4 tasks started to wait on a multi-thread runtime while another \
+                             thread opened the latch, and waiter {n} had not returned 2 s (of \
+                             real time) later: its wake-up was lost. Likely causes: `open` \
+                             wakes the waiters before it marks the latch open, so a waiter \
+                             that starts waiting in between finds it closed and misses the \
+                             wake-up; or `wait` looks at the latch before it starts listening, and \
+                             `open` came in between. Mark first, then wake; listen first, \
+                             then look."
+                        ),
+                    }
                 }
             });
         }
