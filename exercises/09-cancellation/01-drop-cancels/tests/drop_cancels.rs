@@ -38,9 +38,13 @@ fn returns_none_when_no_connection_is_free() {
     on_paused_tokio(LIMIT, || async {
         let pool = Pool::new(1);
         let held = pool.checkout().expect("a pool of 1 has a connection");
-        let ran = AtomicBool::new(false);
-        let output = with_connection(&pool, |_| async {
-            ran.store(true, SeqCst);
+        let (called, ran) = (AtomicBool::new(false), AtomicBool::new(false));
+        let output = with_connection(&pool, |_| {
+            // The closure's own body, outside the future it returns.
+            called.store(true, SeqCst);
+            async {
+                ran.store(true, SeqCst);
+            }
         })
         .await;
         assert_eq!(output, None, "no connection was free: expected None");
@@ -48,7 +52,32 @@ fn returns_none_when_no_connection_is_free() {
             !ran.load(SeqCst),
             "no connection was free: the job must not run"
         );
+        assert!(
+            !called.load(SeqCst),
+            "no connection was free, and with_connection still called the job closure (its \
+             future was never awaited, but the closure's own code ran): the contract says \
+             None at once, without calling the job at all. A closure's body can do work before it \
+             returns its future; call the job only once a connection is in hand."
+        );
         pool.checkin(held);
+    });
+}
+
+#[test]
+fn the_job_gets_the_id_of_the_connection_it_holds() {
+    on_paused_tokio(LIMIT, || async {
+        let pool = Pool::new(2);
+        let zero = pool.checkout().expect("a pool of 2 has a connection");
+        assert_eq!(zero.id(), 0, "a new pool hands out connection 0 first");
+        let output = with_connection(&pool, |id| async move { id }).await;
+        assert_eq!(
+            output,
+            Some(1),
+            "connection 0 was held elsewhere, so with_connection could only take connection 1, \
+             but the job, which returns the id it is given, returned {output:?}: the job must \
+             get the id of the connection that with_connection checked out"
+        );
+        pool.checkin(zero);
     });
 }
 

@@ -86,7 +86,7 @@ impl Drop for Lease<'_> {
 
 /// Takes a connection from `pool`, runs `job` with the connection's id, and
 /// gives the connection back. Returns the job's output, or `None` at once
-/// (without running the job) if no connection is free.
+/// (without calling `job` at all) if no connection is free.
 ///
 /// - The connection is out of the pool for exactly as long as the job
 ///   runs: from before its first poll until it finishes or is dropped.
