@@ -25,9 +25,12 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     ///
     /// - `Ok(Some(payload))` for each frame, in order, however the bytes
     ///   are split into reads (a frame in many pieces, many frames in one).
+    /// - A frame is returned as soon as all its bytes have arrived, without
+    ///   waiting for more bytes or for the end of the stream.
     /// - `Ok(None)` once the stream ends between two frames.
     /// - An error of kind `io::ErrorKind::UnexpectedEof` if the stream
     ///   ends inside a frame (inside its length or its payload).
+    /// - Any other I/O error of the stream is returned as it is.
     /// - **Cancel-safe**: if the future is dropped before it completes
     ///   (another `select!` branch won, a timeout passed), no byte is lost:
     ///   the next call carries on with the same frame.

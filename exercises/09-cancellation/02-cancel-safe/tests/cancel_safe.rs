@@ -1,8 +1,10 @@
 use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use cancel_safe::FrameReader;
-use tokio::io::{AsyncWriteExt, DuplexStream, duplex};
+use tokio::io::{AsyncRead, AsyncWriteExt, DuplexStream, ReadBuf, duplex};
 use tokio::time::{interval, sleep, timeout};
 use workbook_support::on_paused_tokio;
 
@@ -74,16 +76,22 @@ async fn read_with_ticks(
     }
 }
 
+/// The two usual ways to lose bytes, for the messages of the tests below.
+const LIKELY_CAUSES: &str = "Two usual causes: bytes read so far were kept in the future's own \
+     locals (or inside an operation that is not cancel-safe, such as `read_exact`), and were \
+     lost when the future was dropped; or bytes read past the end of a frame were thrown away \
+     when that frame was returned (they are the start of the next frames: remove only the \
+     frame you return). Keep every byte read in the FrameReader, with no `.await` between \
+     reading it and storing it, until it has been returned in a frame.";
+
 /// Checks the frames read in a `select!` loop against the frames sent.
 fn check_frames(got: (Vec<Vec<u8>>, usize, Option<io::Error>), expected: &[&str], what: &str) {
     let (frames, ticks, error) = got;
     let expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
     let lost = format!(
         "{what}. A ticker won the `select!` {ticks} times while next_frame was waiting for \
-         more bytes, and each time the `next_frame` future was dropped. The bytes that future \
-         had read so far were in its own locals, and were lost with it: the next call started \
-         in the middle of a frame. Keep the bytes read so far in the FrameReader, not in the \
-         future, and await only operations that read nothing when they are dropped."
+         more bytes, and each time the `next_frame` future was dropped, so bytes were lost on \
+         the way and a later call started in the middle of a frame. {LIKELY_CAUSES}"
     );
     if let Some(error) = error {
         panic!(
@@ -119,6 +127,40 @@ fn reads_every_frame_then_none_at_the_end() {
             matches!(end, Ok(None)),
             "after the last frame the stream ends: next_frame should return Ok(None), got {end:?}"
         );
+    });
+}
+
+#[test]
+fn a_frame_comes_out_as_soon_as_its_bytes_have_arrived() {
+    on_paused_tokio(LIMIT, || async {
+        // Two frames in one write, on a stream that stays open: the writer
+        // lives to the end of the test, as in a live protocol.
+        let (mut writer, stream) = duplex(1 << 16);
+        writer
+            .write_all(&[frame(b"one"), frame(b"two")].concat())
+            .await
+            .expect("the reader is alive");
+        let mut reader = FrameReader::new(stream);
+        for expected in ["one", "two"] {
+            let got = timeout(Duration::from_secs(1), reader.next_frame()).await;
+            assert!(
+                matches!(&got, Ok(Ok(Some(payload))) if payload == expected.as_bytes()),
+                "the stream is still open and every byte of the frame {expected:?} has arrived: \
+                 next_frame must return it without waiting for more bytes, but after a second \
+                 (of paused time) it had {}. Look at what is already in hand before waiting \
+                 for the stream (bytes that came with the previous frame belong to this one: \
+                 they must still be there), and check the arithmetic that says a frame is \
+                 whole: two bytes of length plus the payload, no more.",
+                match got {
+                    Err(_) => "not returned".to_owned(),
+                    Ok(other) => format!(
+                        "returned {:?}",
+                        other.map(|f| f.map(|p| String::from_utf8_lossy(&p).into_owned()))
+                    ),
+                }
+            );
+        }
+        drop(writer);
     });
 }
 
@@ -165,6 +207,14 @@ fn a_frame_survives_a_branch_that_wins_on_the_very_next_poll() {
         let wire = [frame(b"no pause"), frame(b"at all")].concat();
         // The pieces come from another task with no timer in between: one
         // piece each time the writer gets to run.
+        //
+        // Deterministic: everything runs on one thread, and in tokio 1.54
+        // `yield_now` does not wake its task at once; it hands the waker to
+        // the scheduler, which wakes it only once no other task is ready
+        // and the drivers have been polled. So between two turns of the
+        // loop below the writer runs exactly once (one piece, then its own
+        // `yield_now`), and the `yield_now` branch, Pending on its first
+        // poll, is ready on the next turn: the same interleaving every run.
         let (mut writer, stream) = duplex(1 << 16);
         tokio::spawn(async move {
             for piece in wire.chunks(3) {
@@ -199,10 +249,8 @@ fn a_frame_survives_a_branch_that_wins_on_the_very_next_poll() {
             "next_frame returned {frames:?} then {end}; the stream held [\"no pause\", \
              \"at all\"] in pieces of 3 bytes. The other branch of the `select!` won \
              {lost_races} times, each time next_frame had been polled without finishing, so \
-             its future was dropped there. Every `.await` in next_frame is a point where it \
-             can be dropped: bytes already read but still held in a local (or in the state of \
-             an operation that is not cancel-safe) were lost with it. Put every byte into the \
-             FrameReader as soon as it is read, with no `.await` in between."
+             its future was dropped there: every `.await` in next_frame is a point where it \
+             can be dropped. {LIKELY_CAUSES}"
         );
     });
 }
@@ -247,9 +295,8 @@ fn a_long_frame_in_small_pieces_under_a_timeout_loop() {
                 Ok(Err(error)) => panic!(
                     "next_frame returned an error ({error}) after {} frames. A 3000-byte frame \
                      came in 100-byte pieces, 2 ms apart, and a caller gave each call 1 ms: \
-                     {gave_up} calls were dropped while the frame was half read, and the bytes \
-                     they had read were lost with them. Keep the bytes read so far in the \
-                     FrameReader.",
+                     {gave_up} calls were dropped while the frame was half read, and bytes were \
+                     lost on the way. {LIKELY_CAUSES}",
                     frames.len()
                 ),
             }
@@ -259,10 +306,63 @@ fn a_long_frame_in_small_pieces_under_a_timeout_loop() {
             frames.len() == 2 && frames[0] == payload && frames[1] == b"after",
             "a 3000-byte frame then \"after\", in 100-byte pieces, came out as {} frames of \
              lengths {:?}: expected 2 frames, of 3000 and 5 bytes. {gave_up} calls were \
-             dropped by a timeout halfway; none may lose a byte.",
+             dropped by a timeout halfway; none may lose a byte. {LIKELY_CAUSES}",
             frames.len(),
             frames.iter().map(Vec::len).collect::<Vec<_>>()
         );
+    });
+}
+
+/// A stream that gives `bytes` (in reads as large as the caller asks), then
+/// fails with an error of kind `ConnectionReset` on every read.
+struct FailsAfter {
+    bytes: Vec<u8>,
+}
+
+impl AsyncRead for FailsAfter {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        if self.bytes.is_empty() {
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::ConnectionReset,
+                "connection reset (on purpose, by the test)",
+            )));
+        }
+        let n = buf.remaining().min(self.bytes.len());
+        buf.put_slice(&self.bytes[..n]);
+        self.bytes.drain(..n);
+        Poll::Ready(Ok(()))
+    }
+}
+
+#[test]
+fn other_io_errors_come_out_as_they_are() {
+    on_paused_tokio(LIMIT, || async {
+        for (bytes, place) in [
+            (frame(b"whole"), "between two frames"),
+            (
+                [frame(b"whole"), frame(b"cut off")[..4].to_vec()].concat(),
+                "inside a frame",
+            ),
+        ] {
+            let mut reader = FrameReader::new(FailsAfter { bytes });
+            let first = reader.next_frame().await;
+            assert!(
+                matches!(&first, Ok(Some(p)) if p == b"whole"),
+                "the first frame is whole: expected Ok(Some(\"whole\")), got {first:?}"
+            );
+            let second = timeout(Duration::from_secs(3600), reader.next_frame()).await;
+            assert!(
+                matches!(&second, Ok(Err(e)) if e.kind() == io::ErrorKind::ConnectionReset),
+                "the stream failed {place}, with an error of kind ConnectionReset: next_frame \
+                 should return that error as it is, got {second:?}. Only the end of the stream \
+                 (a read of 0 bytes) means Ok(None) or UnexpectedEof; any other error is for \
+                 the caller to see."
+            );
+        }
     });
 }
 

@@ -9,8 +9,11 @@
 //! therefore loses nothing, and the next call finds the half frame in the
 //! buffer and carries on. A frame is taken out of the buffer only when it
 //! is whole, in code with no `.await`, so it cannot be cut in two either.
-//! Bytes past the frame stay in the buffer for the next call; a read of
-//! zero bytes is the end of the stream, clean only with an empty buffer.
+//! Bytes past the frame stay in the buffer for the next call, and each call
+//! looks in the buffer before it reads, so a frame that is already whole
+//! comes out at once, without waiting for bytes that may never come. A read
+//! of zero bytes is the end of the stream, clean only with an empty buffer;
+//! any other error is passed on by `?`.
 
 use std::io;
 
@@ -38,9 +41,12 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     ///
     /// - `Ok(Some(payload))` for each frame, in order, however the bytes
     ///   are split into reads (a frame in many pieces, many frames in one).
+    /// - A frame is returned as soon as all its bytes have arrived, without
+    ///   waiting for more bytes or for the end of the stream.
     /// - `Ok(None)` once the stream ends between two frames.
     /// - An error of kind `io::ErrorKind::UnexpectedEof` if the stream
     ///   ends inside a frame (inside its length or its payload).
+    /// - Any other I/O error of the stream is returned as it is.
     /// - **Cancel-safe**: if the future is dropped before it completes
     ///   (another `select!` branch won, a timeout passed), no byte is lost:
     ///   the next call carries on with the same frame.
