@@ -22,7 +22,10 @@ pub enum Run {
 /// - **After a late run.** When a run ends after the next start was due
 ///   (by more than a few milliseconds), the next run starts at once, and
 ///   the schedule carries on from there, one `period` apart. Missed starts
-///   are not made up: two runs never start closer together than `period`.
+///   are not made up: no burst of runs, and the run after the late one
+///   starts a full `period` after it. (A run that ends only a few
+///   milliseconds late may keep the old schedule, as tokio's own interval
+///   does; the tests do not look at that case.)
 /// - **The budget.** Each run gets `budget`, counted from its own start.
 ///   A run still going when its budget is over is cancelled (its future
 ///   is dropped) and counts as [`Run::TimedOut`]; the schedule goes on.

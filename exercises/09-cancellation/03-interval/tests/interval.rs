@@ -107,7 +107,13 @@ fn a_late_run_is_not_followed_by_a_burst_of_catch_up_runs() {
     on_paused_tokio(LIMIT, || async {
         // Run 0 takes 35 ms: the starts due at 10, 20 and 30 ms are missed.
         let (outcomes, seen) = schedule(10, 50, &[Some(35), Some(1), Some(1), Some(1)]).await;
-        assert_eq!(outcomes, [Run::Done; 4], "every run finishes within 50 ms");
+        assert_eq!(
+            outcomes,
+            [Run::Done; 4],
+            "every run took at most 35 ms of its 50 ms budget, yet not every one ended Done: \
+             is each run's budget counted from that run's own start? The deadline of \
+             `timeout` is fixed when `timeout` is called, not when it is first polled."
+        );
         let gaps: Vec<u64> = seen.starts.windows(2).map(|w| w[1] - w[0]).collect();
         assert!(
             gaps.iter().all(|&gap| gap >= 10),
@@ -136,7 +142,11 @@ fn a_run_that_outlives_its_budget_is_cancelled_and_the_schedule_goes_on() {
             outcomes,
             [Run::Done, Run::TimedOut, Run::Done, Run::Done],
             "with a budget of 4 ms, runs taking 2 ms, for ever, 3 ms and 1 ms must end Done, \
-             TimedOut, Done, Done"
+             TimedOut, Done, Done. If runs that take less than 4 ms timed out, their budget was \
+             counted from too early: the deadline of `timeout` is fixed when `timeout` is \
+             called, not when it is first polled. Each run needs a budget of its own, made \
+             when the run starts (after the wait for its turn), not before that wait and not \
+             once for the whole schedule."
         );
         assert_eq!(
             seen.dropped,
@@ -163,7 +173,8 @@ fn each_run_gets_its_whole_budget_even_when_it_starts_late() {
             [Run::Done; 3],
             "run 1 started late, at 24 ms, and took 24 ms of its 25 ms budget, yet it was cut \
              off: the budget must be counted from the moment the run starts, not from the \
-             instant it was due (which an interval's tick returns)"
+             instant it was due (which an interval's tick returns), nor from an earlier \
+             instant (the deadline of `timeout` is fixed when `timeout` is called)"
         );
         assert_eq!(
             seen.starts,

@@ -6,10 +6,12 @@
 //! at once. Its default for missed ticks, `Burst`, would fire every missed
 //! tick back to back after a late run; `MissedTickBehavior::Delay` instead
 //! fires the late tick at once and schedules the next one a full period
-//! after it, so runs never start closer than `period`. Each run is wrapped
-//! in `timeout(budget, ..)`, called right after the tick, at the run's
-//! real start (its deadline is fixed when `timeout` is called), and it
-//! drops the run's future, cancelling it, when the budget is over.
+//! after it (for a tick more than 5 ms late: tokio treats one less late
+//! than that as on time). Each run is wrapped in `timeout(budget, ..)`,
+//! called right after the tick, at the run's real start (its deadline is
+//! fixed when `timeout` is called). When the budget is over, the `Timeout`
+//! completes with `Err(Elapsed)` and `.await` drops it at once, and the
+//! run's future with it: that drop is the cancellation.
 
 use std::future::Future;
 use std::time::Duration;
@@ -34,7 +36,10 @@ pub enum Run {
 /// - **After a late run.** When a run ends after the next start was due
 ///   (by more than a few milliseconds), the next run starts at once, and
 ///   the schedule carries on from there, one `period` apart. Missed starts
-///   are not made up: two runs never start closer together than `period`.
+///   are not made up: no burst of runs, and the run after the late one
+///   starts a full `period` after it. (A run that ends only a few
+///   milliseconds late may keep the old schedule, as tokio's own interval
+///   does; the tests do not look at that case.)
 /// - **The budget.** Each run gets `budget`, counted from its own start.
 ///   A run still going when its budget is over is cancelled (its future
 ///   is dropped) and counts as [`Run::TimedOut`]; the schedule goes on.
