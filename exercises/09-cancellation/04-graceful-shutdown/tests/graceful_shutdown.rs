@@ -1,12 +1,16 @@
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use graceful_shutdown::{Job, Report, serve};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep, timeout};
 use tokio_util::sync::CancellationToken;
-use workbook_support::on_paused_tokio;
+use workbook_support::{on_paused_tokio, within};
 
 const LIMIT: Duration = Duration::from_secs(5);
 
@@ -70,6 +74,11 @@ impl Lives {
     }
 }
 
+/// An instant of a job's life, for messages: "at 10 ms" or "never".
+fn when(at: Option<u64>) -> String {
+    at.map_or_else(|| "never".to_owned(), |at| format!("at {at} ms"))
+}
+
 /// Records when a job's future is dropped, whether it was started or not.
 struct DropMark(Lives, usize);
 
@@ -121,8 +130,9 @@ fn runs_jobs_at_the_same_time_and_reports_them() {
                 (Some(0), Some(10)),
                 "three jobs of 10 ms were sent at 0 ms; job {job} should have started at once \
                  and ended at 10 ms (jobs run at the same time, each as a task of its own), \
-                 but its (start, end) was {:?} ms",
-                (life.started, life.ended)
+                 but it started {} and ended {}",
+                when(life.started),
+                when(life.ended)
             );
         }
         token.cancel();
@@ -260,11 +270,12 @@ fn no_job_starts_once_the_shutdown_is_asked() {
             for job in [1, 2] {
                 let life = lives.get(job);
                 assert_eq!(
-                    life.started, None,
+                    life.started,
+                    None,
                     "round {round}: a job was sent after the shutdown token was cancelled, and \
-                     serve started it (at {:?} ms). Once asked to stop, serve must start no job: \
-                     when a job and the cancellation are both ready, the cancellation must win.",
-                    life.started
+                     serve started it ({}). Once asked to stop, serve must start no job: when a \
+                     job and the cancellation are both ready, the cancellation must win.",
+                    when(life.started)
                 );
                 assert!(
                     life.dropped.is_some(),
@@ -330,11 +341,12 @@ fn the_grace_period_bounds_the_wait() {
         assert_eq!(
             dropped,
             Some(60),
-            "serve returned at 60 ms, but the job that never ends had not been dropped yet (its \
-             drop: {dropped:?}): when the grace period is over, the jobs still running must be \
+            "serve returned at 60 ms, but the job that never ends had not been dropped then \
+             (dropped: {}): when the grace period is over, the jobs still running must be \
              cancelled, and serve must wait until they are gone. Timing out the wait alone \
              leaves them running; asking them to abort does not drop them at once: an aborted \
-             task is dropped when the runtime next gets to it."
+             task is dropped when the runtime next gets to it.",
+            when(dropped)
         );
         assert_eq!(
             report,
@@ -345,5 +357,100 @@ fn the_grace_period_bounds_the_wait() {
             "one job finished (at 20 ms), one was cancelled at the end of the grace period"
         );
         drop(asker);
+    });
+}
+
+/// How long, at most, the stuck job's poll blocks its thread (wall clock).
+const STUCK_FOR: Duration = Duration::from_millis(300);
+
+/// A job whose first poll blocks its worker thread until `release` gets a
+/// message (or `STUCK_FOR` has passed), then returns `Pending` for good.
+/// It stands for a job busy in a long step when the grace period ends.
+struct Stuck {
+    entered: Option<oneshot::Sender<()>>,
+    release: std::sync::mpsc::Receiver<()>,
+    dropped: Arc<AtomicBool>,
+}
+
+impl Future for Stuck {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if let Some(entered) = self.entered.take() {
+            let _ = entered.send(());
+            let _ = self.release.recv_timeout(STUCK_FOR);
+        }
+        Poll::Pending
+    }
+}
+
+impl Drop for Stuck {
+    fn drop(&mut self) {
+        self.dropped.store(true, SeqCst);
+    }
+}
+
+#[test]
+fn serve_waits_for_an_aborted_job_that_is_still_in_a_poll_on_another_thread() {
+    // A real multi-thread runtime, where the runtime does not wait for
+    // `serve` to yield before it polls other tasks. One-sided: `serve`
+    // that waits until every job has ended or been dropped always passes;
+    // one that returns right after asking the jobs to abort fails, because
+    // the stuck job's poll is still running when it returns.
+    within(LIMIT, || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_time()
+            .build()
+            .expect("build a runtime");
+        runtime.block_on(async {
+            let (sender, receiver) = mpsc::channel::<Job>(16);
+            let token = CancellationToken::new();
+            let (entered, started) = oneshot::channel();
+            let (release, released) = std::sync::mpsc::channel();
+            let dropped = Arc::new(AtomicBool::new(false));
+            let stuck = Stuck {
+                entered: Some(entered),
+                release: released,
+                dropped: dropped.clone(),
+            };
+            sender
+                .send(Box::pin(stuck))
+                .await
+                .expect("serve is receiving");
+            // `serve` runs here, on the thread of `block_on`; the job runs on
+            // a worker thread.
+            let serving = async {
+                let report = serve(receiver, token.clone(), ms(20)).await;
+                let dropped_when_serve_returned = dropped.load(SeqCst);
+                let _ = release.send(());
+                (report, dropped_when_serve_returned)
+            };
+            let asker = async {
+                started.await.expect("serve started the job");
+                token.cancel();
+            };
+            let ((report, dropped_when_serve_returned), ()) = tokio::join!(serving, asker);
+            assert!(
+                dropped_when_serve_returned,
+                "on a multi-thread runtime, serve returned while a job it had cancelled was \
+                 still alive: the job was in the middle of a poll on another worker thread when \
+                 the grace period ended, and it had not been dropped yet. `abort` only asks: a \
+                 task busy in a poll is dropped when that poll returns, and yielding once (or \
+                 any number of times) does not wait for that. It passed on the single-thread \
+                 runtime of the other tests only because there nothing else runs while serve \
+                 does. By the time serve returns, every job it started must have ended or \
+                 been dropped: wait for each cancelled task to be gone."
+            );
+            assert_eq!(
+                report,
+                Report {
+                    finished: 0,
+                    cancelled: 1
+                },
+                "the one job was cancelled when the grace period ended"
+            );
+            drop(sender);
+        });
     });
 }

@@ -11,7 +11,10 @@
 //! one deadline, made once, `grace` after the request. If the deadline
 //! comes first, `abort_all` cancels what is left and `join_next` waits for
 //! each aborted task to be dropped, so by the time `serve` returns every
-//! job has ended or been dropped. A finished join counts as finished, a
+//! job has ended or been dropped. That wait is needed: `abort` only asks,
+//! and a task in the middle of a poll on another worker thread is dropped
+//! when that poll returns; a `yield_now` after `abort_all` happens to be
+//! enough on a current-thread runtime, never on a multi-thread one. A finished join counts as finished, a
 //! cancelled one as cancelled.
 
 use std::future::Future;
