@@ -1,3 +1,7 @@
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use shared_counter::{Counter, Journal};
@@ -10,6 +14,20 @@ const LIMIT: Duration = Duration::from_secs(5);
 /// (or another `!Send` value) still alive across an `.await` in `add`.
 fn add_future_must_be_send<F: Future + Send>(future: F) -> F {
     future
+}
+
+/// A future that counts how often it is polled.
+struct Counted<F> {
+    inner: Pin<Box<F>>,
+    polls: Arc<AtomicUsize>,
+}
+
+impl<F: Future> Future for Counted<F> {
+    type Output = F::Output;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.polls.fetch_add(1, SeqCst);
+        self.inner.as_mut().poll(cx)
+    }
 }
 
 /// Checks that the journal replays: its entries are the totals one after
@@ -128,6 +146,39 @@ fn concurrent_adds_lose_no_update() {
              journal's `.await` between reading the total and storing the new one, and another \
              add runs in that gap. One lock has to cover the whole update.",
             20_u64.saturating_sub(total)
+        );
+    });
+}
+
+#[test]
+fn an_add_waiting_for_its_turn_is_not_polled_in_a_loop() {
+    on_paused_tokio(LIMIT, || async {
+        let counter = Counter::new(Journal::new());
+        let polls = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let counter = counter.clone();
+                let add = Counted {
+                    inner: Box::pin(async move { counter.add(1).await }),
+                    polls: polls.clone(),
+                };
+                tokio::spawn(add)
+            })
+            .collect();
+        for task in tasks {
+            task.await.expect("a task adding 1 panicked");
+        }
+        let polls = polls.load(SeqCst);
+        assert!(
+            polls <= 20 * 6,
+            "20 tasks each called add(1) at once, and their `add`s were polled {polls} times in \
+             all: about {} per add. An add that waits for its turn is polled once to start, once \
+             when the lock is handed to it, and once per turn of its journal write: at most 5 \
+             times (the test allows 6). Likely cause: busy waiting. An add that finds the total taken tries again and again (a loop \
+             with a yield around a lock that does not wait), so it is polled on every turn \
+             of the runtime while another add writes to the journal. Wait in a way that \
+             sleeps until the lock is handed over.",
+            polls / 20
         );
     });
 }

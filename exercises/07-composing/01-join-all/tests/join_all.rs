@@ -22,16 +22,29 @@ struct Server {
 
 impl Server {
     fn fetch(self: &Rc<Self>, id: u32) -> impl Future<Output = u32> + use<> {
-        self.calls.set(self.calls.get() + 1);
+        let numbered = self.fetch_numbered(id, u64::from(id));
+        async move { numbered.await.0 }
+    }
+
+    /// Like `fetch`, but taking `ms` milliseconds and answering
+    /// `(id * 10, call)`, where `call` counts the calls from 0: two
+    /// fetches of the same id can be told apart.
+    fn fetch_numbered(
+        self: &Rc<Self>,
+        id: u32,
+        ms: u64,
+    ) -> impl Future<Output = (u32, usize)> + use<> {
+        let call = self.calls.get();
+        self.calls.set(call + 1);
         let server = Rc::clone(self);
         async move {
             // Running from its first poll until it is done.
             server.running.set(server.running.get() + 1);
             let most = server.most_running.get().max(server.running.get());
             server.most_running.set(most);
-            sleep(Duration::from_millis(u64::from(id))).await;
+            sleep(Duration::from_millis(ms)).await;
             server.running.set(server.running.get() - 1);
-            id * 10
+            (id * 10, call)
         }
     }
 }
@@ -152,6 +165,41 @@ fn fetch_all_calls_fetch_once_per_id() {
 }
 
 #[test]
+fn fetch_all_keeps_each_output_in_the_place_of_its_own_fetch() {
+    on_paused_tokio(LIMIT, || async {
+        let server = Rc::new(Server::default());
+        // Id 5 twice: the first fetch of it takes 12 ms, the second 5 ms.
+        let outputs = finish(
+            fetch_all(&[5, 5, 7, 1], |id| {
+                let ms = if server.calls.get() == 0 {
+                    12
+                } else {
+                    u64::from(id)
+                };
+                server.fetch_numbered(id, ms)
+            }),
+            "fetch_all(&[5, 5, 7, 1], ..)",
+        )
+        .await;
+        let expected = [(50, 0), (50, 1), (70, 2), (10, 3)];
+        assert_eq!(
+            outputs,
+            expected,
+            "fetch_all(&[5, 5, 7, 1], ..) with outputs (id * 10, number of the call): the \
+             first fetch of 5 takes 12 ms and the second 5 ms. Place i must hold the output of \
+             the fetch made for ids[i], so expected {expected:?}; got {outputs:?}. {}",
+            if outputs.len() == 4 && outputs[0] == (50, 1) {
+                "The two outputs of id 5 are swapped: matching outputs back to their ids, in the \
+                 order they finished, cannot tell two fetches of the same id apart. Keep each \
+                 output in the place of its own fetch."
+            } else {
+                "Are the fetches made in the order of the ids, one per id?"
+            }
+        );
+    });
+}
+
+#[test]
 fn fetch_all_of_no_ids_is_empty_at_once() {
     on_paused_tokio(LIMIT, || async {
         let server = Rc::new(Server::default());
@@ -200,6 +248,10 @@ fn fetch_each_reports_each_output_the_moment_its_fetch_finishes() {
             } else if reports.first().is_some_and(|&(_, id, _)| id == 30) {
                 "The reports follow the order of the ids: report in the order the fetches \
                  finish, which needs a collection that yields outputs as they come."
+            } else if reports.iter().any(|&(_, id, output)| output != id * 10) {
+                "The ids don't match the outputs (the output of id n is n * 10): each output \
+                 must be reported with the id it was fetched for, not its position in `ids` \
+                 or a count. Keep each id together with its own fetch."
             } else {
                 "Are all fetches in flight at once?"
             }
@@ -255,7 +307,8 @@ fn fetch_each_reports_every_id_once() {
             reported,
             [(2, 20), (4, 40), (4, 40), (9, 90)],
             "fetch_each(&[4, 4, 9, 2], ..) must report each id once with its own output (an id \
-             given twice is reported twice)"
+             given twice is reported twice; the output of id n is n * 10); got the (id, output) \
+             reports {reported:?}, sorted"
         );
         assert_eq!(
             server.calls.get(),

@@ -116,10 +116,11 @@ impl<F: Future> Future for NoSpin<'_, F> {
         assert!(
             self.polls_at_this_instant < 10_000,
             "{}: `batch` was polled 10,000 times without time moving on: its loop never waits, \
-             each turn finds a branch ready at once. Likely cause: a timer that has already \
-             fired. A `Sleep` that has fired is ready again on every poll, so the deadline's \
+             each turn finds a branch ready at once. Likely causes: a timer that has already \
+             fired (a `Sleep` that has fired is ready again on every poll, so the deadline's \
              branch must only count while a batch has items, and the deadline must be moved for \
-             each new batch.",
+             each new batch); or a channel that has ended: `recv()` after the channel ended \
+             gives None at once on every turn: leave the loop when it does.",
             self.what
         );
         self.inner.as_mut().poll(cx)
@@ -156,6 +157,47 @@ fn flushes_each_full_batch_at_once() {
 }
 
 #[test]
+fn a_burst_is_split_into_batches_of_at_most_max_items() {
+    on_paused_tokio(LIMIT, || async {
+        // Item 0 at 0 ms, then items 1 to 5 all at 1 ms; the end at 50 ms.
+        let (sender, mut items) = mpsc::channel(16);
+        let start = Instant::now();
+        tokio::spawn(async move {
+            sender.try_send(0).unwrap();
+            sleep_until(start + Duration::from_millis(1)).await;
+            for item in 1..=5 {
+                sender.try_send(item).unwrap();
+            }
+            sleep_until(start + Duration::from_millis(50)).await;
+        });
+        let run = run(
+            &mut items,
+            limits(3, 10),
+            std::future::pending(),
+            "item 0 at 0 ms, items 1 to 5 at 1 ms, max_items 3",
+        )
+        .await;
+        let too_big: Vec<_> = run.flushes.iter().filter(|(_, b)| b.len() > 3).collect();
+        assert!(
+            too_big.is_empty(),
+            "item 0 came at 0 ms and items 1 to 5 all at once at 1 ms, with max_items 3: no \
+             batch may hold more than 3 items, but these flushes did: {too_big:?} (all the \
+             flushes: {:?}). The batch already held item 0 when the burst came. If you take \
+             several items in one call, its limit counts only the items taken by that call \
+             (the limit of `recv_many` is not the length of the Vec it extends): ask for no \
+             more than the room left in the batch.",
+            run.flushes
+        );
+        let expected = [(1, vec![0, 1, 2]), (1, vec![3, 4, 5])];
+        assert_eq!(
+            run.flushes, expected,
+            "item 0 at 0 ms, items 1 to 5 at 1 ms, max_items 3, max_delay 10 ms: expected (ms, \
+             batch) flushes {expected:?}: both batches are full at 1 ms"
+        );
+    });
+}
+
+#[test]
 fn a_batch_is_flushed_max_delay_after_its_first_item() {
     on_paused_tokio(LIMIT, || async {
         let mut items = items_at([0, 4], Some(100));
@@ -175,7 +217,8 @@ fn a_batch_is_flushed_max_delay_after_its_first_item() {
             if run.flushes.first().is_some_and(|(at, _)| *at == 14) {
                 " It was flushed at 14 ms, 10 ms after the *last* item: the timer started over \
                  when the second item came. Likely cause: the timer is created inside the \
-                 `select!`, so each turn of the loop makes a new one."
+                 `select!`, so each turn of the loop makes a new one, or it is moved on every \
+                 item instead of only on a batch's first."
             } else {
                 ""
             }
@@ -215,8 +258,9 @@ fn a_steady_stream_still_flushes_on_time() {
             if restarts {
                 "The first batch was not flushed at 10 ms: the timer never fired while items \
                  kept coming. Likely cause: the timer is created inside the `select!`, so every \
-                 turn of the loop (every item) starts a new 10 ms timer and drops the old one. \
-                 Create it once, before the loop, and poll it through a `&mut`."
+                 turn of the loop (every item) starts a new 10 ms timer and drops the old one, \
+                 or it is moved on every item. Create it once, before the loop, poll it through \
+                 a `&mut`, and move it only when a batch gets its first item."
             } else {
                 "Does each batch's timer start at its first item?"
             }
@@ -355,15 +399,23 @@ fn a_shutdown_wins_over_waiting_items() {
                 "100 items waiting, shutdown complete",
             )
             .await;
+            let taken = 100 - items.len();
             assert!(
-                run.flushes.is_empty() && items.len() == 100,
+                run.flushes.is_empty() && taken == 0,
                 "run {round}: 100 items were waiting and the shutdown had already completed: \
                  `batch` must take no item and flush nothing, but it flushed {:?} and left {} \
-                 items in the channel. When several branches are ready, `select!` picks one: \
-                 the shutdown must win. By default it starts at a random branch on every poll, \
-                 so the order written is not the order polled.",
+                 items in the channel. {}",
                 run.flushes,
-                items.len()
+                items.len(),
+                if taken > 10 {
+                    "More items were taken than one batch holds (max_items 10): items were taken \
+                     after the shutdown (e.g. a try_recv drain). Once the shutdown has completed, take nothing more from the channel: the items \
+                     waiting stay there for whoever reads it next."
+                } else {
+                    "When several branches are ready, `select!` picks one: the shutdown must \
+                     win. By default it starts at a random branch on every poll, so the order \
+                     written is not the order polled."
+                }
             );
             drop(sender);
         }

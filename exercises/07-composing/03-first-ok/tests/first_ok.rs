@@ -120,8 +120,14 @@ fn a_failure_does_not_end_the_race() {
             } else if result.is_err() && at == 5 {
                 "The first failure ended the race, as in a try_join: here a failure only counts \
                  once every attempt has failed. Keep it, and wait for the others."
+            } else if result.is_err() && at < 20 {
+                "The race was given up while y was still running, before its success came: \
+                 errors end the race only when no attempt is left running. Is the last attempt \
+                 waited for, or does the loop stop one early?"
+            } else if at > 20 {
+                "y succeeded at 20 ms: return the moment the first Ok arrives."
             } else {
-                ""
+                "The result is the first Ok to arrive, whichever attempt failed before it."
             }
         );
     });
@@ -137,7 +143,12 @@ fn every_attempt_runs_from_the_start() {
             attempt(&probe, "third", 10, SUCCEEDS),
         ];
         let (result, at) = race(attempts, "three attempts of 10 ms, the last one ok").await;
-        assert_eq!(result, Ok("third"), "the only success is `third`");
+        assert_eq!(
+            result,
+            Ok("third"),
+            "`first` and `second` fail and `third` succeeds, all after 10 ms: the only success \
+             is `third`, and it is the result; got {result:?}. An error must not end the race."
+        );
         assert_eq!(
             (probe.most_running.get(), at),
             (3, 10),
@@ -159,7 +170,22 @@ fn the_others_are_dropped_when_one_succeeds() {
             attempt(&probe, "failing", 500, FAILS),
         ];
         let (result, at) = race(attempts, "slow (1000 ms), fast (10 ms), failing (500 ms)").await;
-        assert_eq!((result, at), (Ok("fast"), 10), "`fast` wins at 10 ms");
+        assert_eq!(
+            (result.clone(), at),
+            (Ok("fast"), 10),
+            "attempts slow (ok after 1000 ms), fast (ok after 10 ms) and failing (fails after \
+             500 ms): `fast` wins at 10 ms; got {result:?} at {at} ms. {}",
+            match (&result, at) {
+                (Ok("fast"), _) =>
+                    "`fast` won, but `first_ok` returned later: return the moment \
+                                    the first Ok arrives, without waiting for the others.",
+                (_, 1000 | 1510) =>
+                    "That is when `slow` ended: the attempts were all awaited \
+                                     (together or one after the other). Start them all at once \
+                                     and stop at the first Ok.",
+                _ => "The winner is the first to finish with Ok, not the first in the list.",
+            }
+        );
         assert_eq!(
             probe.alive.get(),
             0,
@@ -199,7 +225,14 @@ fn when_every_attempt_fails_it_returns_every_error_in_the_order_they_failed() {
                     "Only one error: keep each error as it comes, and return them all.",
                 Err(errors) if errors.as_slice() == ["a", "b", "c"] =>
                     "These are in the order of the list: put each error in as it happens.",
-                _ => "",
+                Err(errors) if errors.len() < 3 && at < 30 =>
+                    "The race was given up before the last attempt had failed: `a` was still \
+                     running. Is the last attempt waited for, or does the loop stop one early? \
+                     Return the errors only once no attempt is left running.",
+                Ok(_) => "No attempt succeeded: an `Err` is not a success.",
+                _ =>
+                    "Keep every error, in the order they come, and return them when the last \
+                      attempt has failed.",
             }
         );
         assert_eq!(
@@ -220,10 +253,22 @@ fn many_attempts_where_only_the_slowest_succeeds() {
         attempts.push(attempt(&probe, "slowest", 50, SUCCEEDS));
         let (result, at) = race(attempts, "40 failing attempts and a slow success").await;
         assert_eq!(
-            (result, at),
+            (result.clone(), at),
             (Ok("slowest"), 50),
             "40 attempts fail in the first 40 ms, and one succeeds at 50 ms: that success is the \
-             result, at 50 ms"
+             result, at 50 ms; got {} at {at} ms. {}",
+            match &result {
+                Ok(value) => format!("Ok({value:?})"),
+                Err(errors) => format!("Err of {} errors", errors.len()),
+            },
+            if result.is_err() && at < 50 {
+                "The race was given up before the last attempt, the only success, had finished: \
+                 errors end the race only when no attempt is left running."
+            } else if at > 50 {
+                "It came late: were the attempts run one after the other?"
+            } else {
+                "Is every error kept and the race carried on until an Ok comes?"
+            }
         );
         assert_eq!(
             probe.most_running.get(),

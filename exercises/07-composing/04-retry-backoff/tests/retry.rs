@@ -126,9 +126,11 @@ async fn run(policy: Policy, steps: &[Step], what: &str) -> Run {
     }
 }
 
-/// Explains a wrong list of attempt times.
-fn diagnose(made_at: &[u128], expected: &[u128]) -> &'static str {
+/// Explains a wrong list of attempt times, for a policy whose
+/// `first_backoff` is `first_ms`.
+fn diagnose(made_at: &[u128], expected: &[u128], first_ms: u128) -> &'static str {
     let gaps: Vec<u128> = made_at.windows(2).map(|w| w[1] - w[0]).collect();
+    let expected_gaps: Vec<u128> = expected.windows(2).map(|w| w[1] - w[0]).collect();
     if made_at.len() != expected.len() {
         "The number of attempts is wrong: make exactly `policy.attempts`, unless one succeeds."
     } else if made_at.first().is_some_and(|&t| t > 0) {
@@ -137,6 +139,13 @@ fn diagnose(made_at: &[u128], expected: &[u128]) -> &'static str {
         "The attempts came one right after the other: without a wait in between, a failing \
          service is hammered at full speed. Wait after each failure, with tokio's timer (a \
          `std::thread::sleep` blocks the thread and does not move tokio's clock)."
+    } else if gaps[0] + first_ms == expected_gaps[0] {
+        "There was no wait between the first two attempts, and waits later on: an attempt was \
+         made before the wait that precedes it (timeout/attempt() called before the sleep). \
+         Make each attempt, and its timeout, only once its wait is over."
+    } else if gaps[0] == expected_gaps[0] + first_ms {
+        "The first wait was twice `first_backoff`: the first wait is `first_backoff` itself. \
+         Is the wait doubled before it is used, rather than after?"
     } else if gaps.windows(2).all(|w| w[0] == w[1]) {
         "The wait is the same every time: it must double after each failure, up to the cap."
     } else if gaps.windows(2).any(|w| w[1] > w[0] && w[1] != 2 * w[0]) {
@@ -182,7 +191,7 @@ fn waits_twice_as_long_after_each_failure() {
             "attempts that fail at once, 5 attempts, first_backoff 10 ms: the waits are 10, 20, \
              40 and 80 ms, so the attempts should be made at {expected:?} ms; they were made at \
              {made_at:?} ms. {}",
-            diagnose(&made_at, &expected)
+            diagnose(&made_at, &expected, 10)
         );
         assert_eq!(run.result, Ok(5), "the fifth attempt succeeds: Ok(5)");
         assert_eq!(run.returned_at, 150, "the fifth attempt succeeds at 150 ms");
@@ -205,7 +214,7 @@ fn the_wait_never_exceeds_max_backoff() {
                 "The waits were not capped: without a cap, a long outage makes the waits grow \
                  without end. Never wait longer than `max_backoff`."
             } else {
-                diagnose(&made_at, &expected)
+                diagnose(&made_at, &expected, 10)
             }
         );
     });
@@ -226,7 +235,7 @@ fn no_wait_after_the_last_attempt() {
             if made_at == [0, 10, 30] {
                 "The waits were counted from the start of each attempt: wait *after* the failure."
             } else {
-                diagnose(&made_at, &expected)
+                diagnose(&made_at, &expected, 10)
             }
         );
         assert_eq!(
@@ -330,10 +339,21 @@ fn when_every_attempt_times_out_the_failure_is_timed_out() {
              ms. {}",
             run.result,
             run.returned_at,
-            if run.returned_at == 100 {
-                "A timeout is a failure like any other: retry after it, while attempts are left."
-            } else {
-                ""
+            match run.returned_at {
+                100 =>
+                    "A timeout is a failure like any other: retry after it, while attempts \
+                        are left.",
+                200 =>
+                    "The second attempt was given up 100 ms after the first one's end, as if \
+                        its timeout started before the wait: an attempt was made before the wait \
+                        that precedes it (timeout/attempt() called before the sleep). A `timeout` \
+                        counts from the moment it is called.",
+                220 =>
+                    "The wait was 20 ms: the first wait is `first_backoff` itself, doubled \
+                        only for the wait after it.",
+                _ =>
+                    "Is there one wait of `first_backoff` between the attempts, on tokio's \
+                      clock, and none after the last?",
             }
         );
         assert_eq!(

@@ -24,7 +24,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 ///   takes as long as the slowest fetch, not as long as all of them added
 ///   up. It runs in the caller's task: the fetches need not be `Send` or
 ///   `'static`.
-/// - `fetch` is called once per id.
+/// - `fetch` is called once per id, in the order of `ids`.
 /// - No ids: an empty `Vec`, at once.
 pub async fn fetch_all<F, Fut>(ids: &[u32], fetch: F) -> Vec<Fut::Output>
 where
