@@ -83,7 +83,9 @@ fn report_joins_the_chain_of_sources() {
     assert_eq!(
         report(&BumpError::Store(io_error())),
         "the store failed: cannot read \"hits\"",
-        "report must give the error's message, then each source's message, joined by \": \""
+        "report must give the error's message, then each source's message, joined by \": \" \
+         (if the io::Error is missing, check first that BumpError::Store's source() is that \
+         io::Error: see the_cause_is_the_source)"
     );
     assert_eq!(
         report(&BumpError::Full),
@@ -102,6 +104,7 @@ fn report_follows_the_chain_to_its_end() {
     assert_eq!(
         report(&job),
         "the nightly job failed: the store failed: cannot read \"hits\"",
-        "report must follow source() until there is none, not stop after one step"
+        "report must follow source() until there is none, not stop after one step (if the \
+         chain stops at BumpError, its source() is missing: see the_cause_is_the_source)"
     );
 }
