@@ -7,7 +7,9 @@ use tokio::task::JoinHandle;
 
 // ANCHOR: contract
 /// Runs background jobs, each in a tokio task of its own, at most `limit`
-/// at a time. `Limiter` is `Send + Sync`: share it with an `Arc`.
+/// at a time. `Limiter` is `Send + Sync`: share it with an `Arc`. It leaks
+/// nothing: what it allocates is freed once it is dropped and its last
+/// job has ended.
 pub struct Limiter {
     // TODO: the fields you need.
     _todo: (),

@@ -21,7 +21,9 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 /// Runs background jobs, each in a tokio task of its own, at most `limit`
-/// at a time. `Limiter` is `Send + Sync`: share it with an `Arc`.
+/// at a time. `Limiter` is `Send + Sync`: share it with an `Arc`. It leaks
+/// nothing: what it allocates is freed once it is dropped and its last
+/// job has ended.
 pub struct Limiter {
     slots: Arc<Semaphore>,
     limit: usize,

@@ -22,6 +22,8 @@ async fn main() {
             files: 4,
             bytes: 607,
             dirs: 3
-        })
+        }),
+        "disk_usage(\"/\") in a spawned task: 4 files of 607 bytes in all, and 3 \
+         directories below the root (not the root itself)"
     );
 }
