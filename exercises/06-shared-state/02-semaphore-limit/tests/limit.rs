@@ -315,7 +315,9 @@ fn try_spawn_hands_the_job_back_when_every_place_is_taken() {
                 "Limiter::new(2): two jobs from try_spawn hold both places, and a third \
                  try_spawn spawned its job instead of handing it back. Likely cause: the place \
                  is not held by the task for the whole job (a permit dropped as try_spawn \
-                 returns, or bound to `_`), or try_spawn does not check for a free place."
+                 returns, or bound to `_`), or try_spawn only looks for a free place (say, \
+                 `available_permits() > 0`) without taking it, so every call in the same \
+                 moment sees the same free place: take the permit in the call itself."
             );
         };
         settle_a_moment().await;
