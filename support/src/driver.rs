@@ -148,17 +148,25 @@ impl Driver {
     /// correct answer; elsewhere the limit is 100 ms of wall-clock time.
     #[track_caller]
     pub fn poll<F: Future + ?Sized>(&mut self, future: Pin<&mut F>) -> Poll<F::Output> {
+        // Only the call to `poll` is generic; the bookkeeping around it is
+        // compiled once, not once per future type a test polls.
+        let (waker, before) = self.before_poll();
+        let result = future.poll(&mut Context::from_waker(&waker));
+        self.after_poll(result.is_ready(), &before);
+        result
+    }
+
+    fn before_poll(&mut self) -> (Waker, ThreadTimes) {
         self.polls += 1;
         self.record(format!("poll {}", self.polls));
-        let waker = self.waker();
-        let before = ThreadTimes::start();
-        let result = future.poll(&mut Context::from_waker(&waker));
+        (self.waker(), ThreadTimes::start())
+    }
+
+    #[track_caller]
+    fn after_poll(&self, ready: bool, before: &ThreadTimes) {
         let after = ThreadTimes::end();
-        self.record(match result {
-            Poll::Ready(_) => "  -> Ready",
-            Poll::Pending => "  -> Pending",
-        });
-        if let Some(what) = after.blocked_since(&before) {
+        self.record(if ready { "  -> Ready" } else { "  -> Pending" });
+        if let Some(what) = after.blocked_since(before) {
             let (name, n) = (&self.name, self.polls);
             panic!(
                 "poll {n} of `{name}` {what}: poll must not block.\n\
@@ -169,7 +177,6 @@ impl Driver {
                  to be woken when the future can make progress."
             );
         }
-        result
     }
 
     /// Polls `future` until it is ready, the way an executor would: only
@@ -210,48 +217,61 @@ impl Driver {
             if let Poll::Ready(output) = self.poll(future.as_mut()) {
                 return output;
             }
-            let n = self.polls;
-            let name = &self.name;
-            match wait {
-                None => {
-                    let hint = &self.not_woken_hint;
+            self.await_wake_after_pending(wakes_before, limits, wait);
+        }
+    }
+
+    /// After a `Pending`: fails the test unless the future was woken (by
+    /// now, or within `wait`) and is still within `limits`. Not generic, so
+    /// it is compiled once rather than once per future type.
+    #[track_caller]
+    fn await_wake_after_pending(
+        &self,
+        wakes_before: usize,
+        limits: Limits,
+        wait: Option<Duration>,
+    ) {
+        let n = self.polls;
+        let name = &self.name;
+        match wait {
+            None => {
+                let hint = &self.not_woken_hint;
+                assert!(
+                    self.wakes() > wakes_before,
+                    "`{name}` returned Poll::Pending on poll {n} without arranging a wake-up, \
+                     so an executor would never poll it again (it hangs).\n{hint}"
+                );
+            }
+            Some(limit) => {
+                let deadline = Instant::now() + limit;
+                while self.wakes() == wakes_before {
+                    let now = Instant::now();
                     assert!(
-                        self.wakes() > wakes_before,
-                        "`{name}` returned Poll::Pending on poll {n} without arranging a wake-up, \
-                         so an executor would never poll it again (it hangs).\n{hint}"
+                        now < deadline,
+                        "`{name}` returned Poll::Pending on poll {n} and was not woken within {limit:?}, \
+                         so an executor would never poll it again (it hangs).\n\
+                         Likely causes: the waker was never stored or called, an old waker was \
+                         woken instead of the one from the latest poll, or the wake-up was lost \
+                         between checking and registering."
                     );
-                }
-                Some(limit) => {
-                    let deadline = Instant::now() + limit;
-                    while self.wakes() == wakes_before {
-                        let now = Instant::now();
-                        assert!(
-                            now < deadline,
-                            "`{name}` returned Poll::Pending on poll {n} and was not woken within {limit:?}, \
-                             so an executor would never poll it again (it hangs).\n\
-                             Likely causes: the waker was never stored or called, an old waker was \
-                             woken instead of the one from the latest poll, or the wake-up was lost \
-                             between checking and registering."
-                        );
-                        thread::park_timeout(deadline - now);
-                    }
+                    thread::park_timeout(deadline - now);
                 }
             }
-            let wakes = self.wakes();
-            let why = match wait {
-                None => "expected it to finish long before that.",
-                Some(_) => "it is woken far more often than it can make progress.",
-            };
-            assert!(
-                n < limits.max_polls,
-                "`{name}` is still Pending after {n} polls, and its waker was woken {wakes} \
-                 times; {why}\n\
-                 Likely causes: it wakes itself on every poll without making progress (busy \
-                 waking: wake only when something has changed, or leave the wake-up to the \
-                 inner future that returned Pending), or it starts over on every poll (its \
-                 progress is not kept in `self`, or a new inner future is made in each poll)."
-            );
         }
+        let wakes = self.wakes();
+        let why = match wait {
+            None => "expected it to finish long before that.",
+            Some(_) => "it is woken far more often than it can make progress.",
+        };
+        assert!(
+            n < limits.max_polls,
+            "`{name}` is still Pending after {n} polls, and its waker was woken {wakes} \
+             times; {why}\n\
+             Likely causes: it wakes itself on every poll without making progress (busy \
+             waking: wake only when something has changed, or leave the wake-up to the \
+             inner future that returned Pending), or it starts over on every poll (its \
+             progress is not kept in `self`, or a new inner future is made in each poll)."
+        );
     }
 
     fn record(&self, event: impl Into<String>) {

@@ -7,9 +7,11 @@
 //! in seconds instead of hanging the terminal. trybuild's case programs run
 //! under a time limit too ([`ui::check`]), and [`source::Source`] checks the
 //! text of files the learner edits: that a program keeps its point, and that
-//! each `unsafe` block says why it is sound.
+//! each `unsafe` block says why it is sound. [`net`] serves tests that talk
+//! to a server over loopback sockets.
 
 mod driver;
+pub mod net;
 mod quiet;
 mod scripted;
 pub mod source;

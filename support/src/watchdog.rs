@@ -1,5 +1,7 @@
+use std::any::Any;
 use std::future::Future;
 use std::panic;
+use std::pin::Pin;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Mutex, PoisonError};
 use std::thread;
@@ -37,6 +39,23 @@ fn first_hang() -> Option<(String, Instant)> {
 /// spinning answer ends `cargo test` in about one `limit`, not one per test.
 #[track_caller]
 pub fn within<T: Send + 'static>(limit: Duration, body: impl FnOnce() -> T + Send + 'static) -> T {
+    let value = within_erased(
+        limit,
+        Box::new(move || Box::new(body()) as Box<dyn Any + Send>),
+    );
+    *value
+        .downcast::<T>()
+        .unwrap_or_else(|_| unreachable!("the body returns a T"))
+}
+
+/// Every test calls [`within`] with a closure of its own type. Only this
+/// thin layer is generic: the thread, the channel and the wait loop are
+/// compiled once here instead of once per test, which keeps each edit of
+/// an exercise quick to rebuild.
+type ErasedBody = Box<dyn FnOnce() -> Box<dyn Any + Send> + Send>;
+
+#[track_caller]
+fn within_erased(limit: Duration, body: ErasedBody) -> Box<dyn Any + Send> {
     quiet::install();
     let started = Instant::now();
     let name = thread::current().name().unwrap_or("test body").to_owned();
@@ -110,12 +129,45 @@ where
     F: Future,
     F::Output: Send + 'static,
 {
+    on_fresh_runtime(Clock::Paused, limit, make)
+}
+
+/// [`within`] `limit`, runs the future that `make` returns on a new
+/// single-threaded runtime keeping time by `clock`.
+#[track_caller]
+pub(crate) fn on_fresh_runtime<M, F>(clock: Clock, limit: Duration, make: M) -> F::Output
+where
+    M: FnOnce() -> F + Send + 'static,
+    F: Future,
+    F::Output: Send + 'static,
+{
     within(limit, move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .start_paused(true)
-            .build()
-            .expect("build a tokio runtime");
-        runtime.block_on(async move { make().await })
+        let output = block_on_fresh_runtime(
+            clock,
+            Box::pin(async move { Box::new(make().await) as Box<dyn Any + Send> }),
+        );
+        *output
+            .downcast::<F::Output>()
+            .unwrap_or_else(|_| unreachable!("the future returns F::Output"))
     })
+}
+
+/// How a test's runtime keeps time.
+pub(crate) enum Clock {
+    Paused,
+    Real,
+}
+
+/// A future whose output type is erased, so that one instantiation of
+/// tokio's `block_on` serves every test.
+type ErasedFuture<'a> = Pin<Box<dyn Future<Output = Box<dyn Any + Send>> + 'a>>;
+
+/// Runs `future` on a new single-threaded runtime, dropped when it ends.
+fn block_on_fresh_runtime(clock: Clock, future: ErasedFuture<'_>) -> Box<dyn Any + Send> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(matches!(clock, Clock::Paused))
+        .build()
+        .expect("build a tokio runtime");
+    runtime.block_on(future)
 }
