@@ -46,7 +46,8 @@ pub struct Exercise {
     pub minutes: u32,
     /// The files the learner edits, relative to the crate (`src/lib.rs`).
     pub edits: Vec<PathBuf>,
-    /// The names of its integration test targets (`tests/*.rs`).
+    /// The names of its test targets of their own (`ui` for `tests/ui.rs`);
+    /// the behaviour tests listed in `tests/mod.rs` are part of the lib.
     pub test_targets: Vec<String>,
     /// Verify runs its behaviour tests under Miri on the solution.
     pub miri: bool,

@@ -281,6 +281,14 @@ fn add_triple(fixture: &Fixture) {
         &format!("{dir}/tests/triple.rs"),
         "#[test]\nfn triples() {\n    assert_eq!(triple::triple(2), 6, \"triple(2) should be 6\");\n}\n",
     );
+    // Like `double`, its tests are compiled into the crate.
+    fixture.write(
+        &format!("{dir}/root.rs"),
+        &fixture
+            .read("exercises/01-basics/02-double/root.rs")
+            .replace("double", "triple"),
+    );
+    fixture.write(&format!("{dir}/tests/mod.rs"), "mod triple;\n");
 }
 
 fn current_in_progress_file(fixture: &Fixture) -> String {

@@ -74,13 +74,26 @@ impl DeclarationOrder {
     fn new(dir: &Path, test_targets: &[String]) -> Self {
         let mut targets = vec!["src/lib.rs".to_owned()];
         let last = ["stress", "ui"];
-        let mut integration: Vec<String> = test_targets
-            .iter()
-            .filter(|t| !last.contains(&t.as_str()))
-            .map(|t| format!("tests/{t}.rs"))
+        // The files compiled into the crate by `tests/mod.rs`, and the test
+        // targets of their own (`tests/ui.rs`, or one that needs a process
+        // to itself).
+        let mut files: Vec<String> = std::fs::read_dir(dir.join("tests"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| {
+                entry
+                    .file_name()
+                    .to_str()?
+                    .strip_suffix(".rs")
+                    .map(str::to_owned)
+            })
+            .chain(test_targets.iter().cloned())
+            .filter(|stem| stem != "mod" && !last.contains(&stem.as_str()))
             .collect();
-        integration.sort();
-        targets.extend(integration);
+        files.sort();
+        files.dedup();
+        targets.extend(files.iter().map(|stem| format!("tests/{stem}.rs")));
         targets.extend(last.map(|t| format!("tests/{t}.rs")));
         Self {
             dir: dir.to_path_buf(),
@@ -89,17 +102,27 @@ impl DeclarationOrder {
         }
     }
 
-    /// `target` as cargo prints it (`tests/countdown.rs`,
-    /// `unittests src/lib.rs`), `name` as libtest does (`tests::wakes`).
+    /// `target` as cargo prints it (`tests/ui.rs`, `unittests root.rs`),
+    /// `name` as libtest does: `tests::countdown::wakes` for a test of
+    /// `tests/countdown.rs` compiled into the crate, `exercise::tests::x`
+    /// for a unit test in `src/lib.rs`.
     fn rank(&mut self, target: &str, name: &str) -> Rank {
-        let file = target.strip_prefix("unittests ").unwrap_or(target);
-        let Some(index) = self.targets.iter().position(|t| t == file) else {
+        let file = match target.strip_prefix("unittests ") {
+            Some(_) => match name
+                .strip_prefix("tests::")
+                .and_then(|rest| rest.split_once("::"))
+            {
+                Some((stem, _)) => format!("tests/{stem}.rs"),
+                None => "src/lib.rs".to_owned(),
+            },
+            None => target.to_owned(),
+        };
+        let Some(index) = self.targets.iter().position(|t| *t == file) else {
             return (self.targets.len(), usize::MAX);
         };
-        let source = self
-            .sources
-            .entry(file.to_owned())
-            .or_insert_with(|| std::fs::read_to_string(self.dir.join(file)).unwrap_or_default());
+        let source = self.sources.entry(file).or_insert_with_key(|file| {
+            std::fs::read_to_string(self.dir.join(file)).unwrap_or_default()
+        });
         let short = name.rsplit("::").next().unwrap_or(name);
         (index, declared_at(source, short).unwrap_or(usize::MAX))
     }
@@ -138,9 +161,12 @@ impl Checker {
         for target in exercise.test_targets.iter().filter(|t| *t != "ui") {
             behaviour.extend(["--test".to_owned(), target.clone()]);
         }
-        // `--lib` compiles the crate a second time, as a test harness, and
-        // links one more binary: only worth it when there are unit tests.
-        if has_unit_tests(&crate_dir.join("src"))
+        // The behaviour tests listed in `tests/mod.rs` are compiled into the
+        // lib crate. Without them, `--lib` compiles the crate a second time,
+        // as a test harness, and links one more binary: only worth it when
+        // there are unit tests.
+        if crate_dir.join("tests/mod.rs").exists()
+            || has_unit_tests(&crate_dir.join("src"))
             || (behaviour.is_empty() && !exercise.has_ui_tests())
         {
             behaviour.push("--lib".into());
@@ -513,28 +539,39 @@ mod tests {
             "#[test]\nfn many() {}\n",
         )
         .expect("write");
-        let targets = ["ui", "stress", "b", "a"].map(str::to_owned);
+        std::fs::write(
+            dir.path().join("tests/mod.rs"),
+            "mod a;\nmod b;\nmod stress;\n",
+        )
+        .expect("write");
+        // `c` is a test target of its own, as `ui` is; the others are
+        // compiled into the crate.
+        std::fs::write(dir.path().join("tests/c.rs"), "#[test]\nfn alone() {}\n").expect("write");
+        let targets = ["ui", "c"].map(str::to_owned);
         let mut order = DeclarationOrder::new(dir.path(), &targets);
+        let lib = "unittests root.rs";
         let mut names = [
             ("tests/ui.rs", "ui"),
-            ("tests/stress.rs", "many"),
-            ("tests/b.rs", "a_later"),
-            ("tests/b.rs", "zero_first"),
-            ("tests/b.rs", "made_by_a_macro"),
-            ("tests/a.rs", "z"),
-            ("unittests src/lib.rs", "tests::inner"),
+            (lib, "tests::stress::many"),
+            ("tests/c.rs", "alone"),
+            (lib, "tests::b::a_later"),
+            (lib, "tests::b::zero_first"),
+            (lib, "tests::b::made_by_a_macro"),
+            (lib, "tests::a::z"),
+            (lib, "exercise::tests::inner"),
         ];
         names.sort_by_key(|(target, name)| order.rank(target, name));
         let names: Vec<&str> = names.iter().map(|(_, name)| *name).collect();
         assert_eq!(
             names,
             [
-                "tests::inner",
-                "z",
-                "zero_first",
-                "a_later",
-                "made_by_a_macro",
-                "many",
+                "exercise::tests::inner",
+                "tests::a::z",
+                "tests::b::zero_first",
+                "tests::b::a_later",
+                "tests::b::made_by_a_macro",
+                "alone",
+                "tests::stress::many",
                 "ui"
             ],
             "unit tests, then test files by name, each in declaration order (a test not \

@@ -52,6 +52,88 @@ pub fn exercise_problems(workbook: &Workbook, exercise: &Exercise) -> Vec<String
     }
     problems.extend(readme_problems(root, exercise));
     problems.extend(solution_problems(root, exercise));
+    problems.extend(tests_in_crate_problems(root, exercise));
+    problems
+}
+
+/// `root.rs` as every exercise has it: the root of the lib crate, which
+/// wraps the learner's `src/lib.rs` and compiles the test files that
+/// `tests/mod.rs` lists into the crate under `cfg(test)`, so that a check
+/// builds one test binary instead of one per test file.
+pub fn crate_root(package: &str) -> String {
+    format!(
+        "//! The crate's root, provided by the workbook: your code is in `src/lib.rs`.\n\
+         //! The tests in `tests/` are compiled into this same crate, so that a check\n\
+         //! builds one test binary instead of one per test file.\n\
+         \n\
+         #[path = \"src/lib.rs\"]\n\
+         mod exercise;\n\
+         pub use exercise::*;\n\
+         \n\
+         // The tests name the crate, as tests outside it would.\n\
+         #[cfg(test)]\n\
+         extern crate self as {};\n\
+         #[cfg(test)]\n\
+         mod tests;\n",
+        package.replace('-', "_")
+    )
+}
+
+/// Every test file is compiled: into the crate, through `root.rs` and a
+/// `mod` line in `tests/mod.rs`, or as a test target of its own (declared
+/// with `[[test]]`, as `tests/ui.rs` is). A file in neither place would
+/// hold tests that never run.
+fn tests_in_crate_problems(root: &Path, exercise: &Exercise) -> Vec<String> {
+    let dir = root.join(exercise.dir());
+    let Ok(entries) = fs::read_dir(dir.join("tests")) else {
+        return Vec::new();
+    };
+    let mut in_crate: Vec<String> = entries
+        .flatten()
+        .filter_map(|entry| {
+            entry
+                .file_name()
+                .to_str()?
+                .strip_suffix(".rs")
+                .map(str::to_owned)
+        })
+        .filter(|stem| stem != "mod" && !exercise.test_targets.contains(stem))
+        .collect();
+    in_crate.sort();
+    if in_crate.is_empty() {
+        return Vec::new();
+    }
+    let mut problems = Vec::new();
+    let shown = exercise.dir().join("root.rs");
+    let expected = crate_root(&exercise.name);
+    if fs::read_to_string(dir.join("root.rs")).ok().as_deref() != Some(expected.as_str()) {
+        problems.push(format!(
+            "{} is missing or differs from the root every exercise has, which compiles \
+             tests/mod.rs into the crate; it must read:\n{expected}",
+            shown.display()
+        ));
+    }
+    let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+    if !manifest.contains("autotests = false") || !manifest.contains("path = \"root.rs\"") {
+        problems.push(format!(
+            "{}: the lib's root must be `root.rs` (`[lib] path = \"root.rs\"`), with \
+             `autotests = false` so the test files are not compiled twice",
+            exercise.dir().join("Cargo.toml").display()
+        ));
+    }
+    let listed = fs::read_to_string(dir.join("tests/mod.rs")).unwrap_or_default();
+    for stem in in_crate {
+        if !listed
+            .lines()
+            .any(|line| line.trim() == format!("mod {stem};"))
+        {
+            problems.push(format!(
+                "{} is not listed in tests/mod.rs (`mod {stem};`) nor a `[[test]]` target of its own, \
+                 so its tests never run",
+                exercise.dir().join(format!("tests/{stem}.rs")).display()
+            ));
+        }
+    }
     problems
 }
 
@@ -219,4 +301,51 @@ fn missing_local_target(dir: &Path, target: &str) -> bool {
     }
     let path = target.split('#').next().unwrap_or(target);
     !path.is_empty() && !dir.join(path).exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workbook::Fails;
+
+    #[test]
+    fn a_test_file_that_nothing_compiles_is_reported() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let exercise = Exercise {
+            name: "count-down".to_owned(),
+            slug: "01-x/01-count-down".to_owned(),
+            title: String::new(),
+            fails: Fails::Test,
+            starter_fails_with: String::new(),
+            minutes: 5,
+            edits: Vec::new(),
+            test_targets: vec!["ui".to_owned()],
+            miri: false,
+        };
+        let dir = root.path().join(exercise.dir());
+        fs::create_dir_all(dir.join("tests")).expect("tests dir");
+        let write = |rel: &str, text: &str| fs::write(dir.join(rel), text).expect("write");
+        write(
+            "Cargo.toml",
+            "autotests = false\n[lib]\npath = \"root.rs\"\n",
+        );
+        write("root.rs", &crate_root(&exercise.name));
+        write("tests/mod.rs", "mod listed;\n");
+        write("tests/listed.rs", "");
+        write("tests/ui.rs", "");
+        assert_eq!(
+            tests_in_crate_problems(root.path(), &exercise),
+            Vec::<String>::new(),
+            "listed files and test targets of their own are compiled"
+        );
+        assert!(crate_root(&exercise.name).contains("extern crate self as count_down;"));
+
+        write("tests/forgotten.rs", "");
+        let problems = tests_in_crate_problems(root.path(), &exercise);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("tests/forgotten.rs is not listed"),
+            "{problems:?}"
+        );
+    }
 }

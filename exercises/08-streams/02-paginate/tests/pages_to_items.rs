@@ -4,7 +4,7 @@ use std::time::Duration;
 use paginate::{FetchError, items};
 use workbook_support::within;
 
-mod common;
+use super::common;
 use common::{api, api_with, collect, driver, next};
 
 const LIMIT: Duration = Duration::from_secs(5);
