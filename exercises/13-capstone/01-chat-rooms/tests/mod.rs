@@ -1,0 +1,6 @@
+//! The exercise's tests, compiled into the crate by `root.rs` under
+//! `cfg(test)`. Every test file is listed here.
+
+mod common;
+mod rooms;
+mod slow_members;
