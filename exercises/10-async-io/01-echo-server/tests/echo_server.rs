@@ -317,3 +317,135 @@ fn payload(len: usize) -> Vec<u8> {
 fn first_difference(a: &[u8], b: &[u8]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
+
+#[test]
+fn echoes_bytes_without_a_newline_as_soon_as_they_arrive() {
+    on_tokio(LIMIT, || async {
+        let addr = start().await;
+        let (mut reader, mut writer) = connect(addr).await.into_split();
+        let sent = b"no newline at the end of this";
+        writer.write_all(sent).await.expect("send to the server");
+        // The client keeps its side open: the echo must come anyway.
+        match read_echo(&mut reader, sent.len()).await {
+            Echo::Whole(got) => assert_eq!(
+                show(&got),
+                show(sent),
+                "the echo of bytes without a newline differs from what was sent"
+            ),
+            Echo::Closed(got) => panic!(
+                "the client sent {} (no newline) and kept its side open; the server echoed {} \
+                 and then closed the connection",
+                show(sent),
+                show(&got)
+            ),
+            Echo::Stalled(got) => panic!(
+                "the client sent {} with no newline and kept its side open; the server echoed \
+                 {} and then nothing for {REPLY_WAIT:?}. Does the server wait for a newline? \
+                 An echo server knows nothing of lines: send back what each read returns, at \
+                 once.",
+                show(sent),
+                show(&got)
+            ),
+        }
+    });
+}
+
+/// Checks that a client connecting now is served, with two round trips
+/// (by the second one, whatever the server did about the connection that
+/// ended before, it has done). `after` says what happened before.
+async fn a_new_client_is_served(addr: SocketAddr, after: &str) {
+    let hint = "An end or an error on one connection ends that connection only: `serve` \
+                returns only if accepting fails (does it return, or stop, when a \
+                connection's task ends or fails?)";
+    let stream = match tokio::time::timeout(REPLY_WAIT, TcpStream::connect(addr)).await {
+        Ok(Ok(stream)) => stream,
+        Ok(Err(e)) => panic!("after {after}, a new client could not connect ({e}). {hint}"),
+        Err(_) => panic!("after {after}, a new client could not connect in {REPLY_WAIT:?}. {hint}"),
+    };
+    let mut newcomer = LineClient::from_stream("newcomer", stream);
+    for line in ["anyone there?", "still there?"] {
+        let reply = match newcomer.try_send(format!("{line}\n")).await {
+            Ok(()) => newcomer.try_recv_line().await,
+            Err(_) => Ok(None),
+        };
+        match reply {
+            Ok(Some(echo)) => assert_eq!(echo, line, "the new client's echo is wrong"),
+            Ok(None) => panic!(
+                "after {after}, a new client sent `{line}` and the server closed its \
+                 connection without an echo. {hint}"
+            ),
+            Err(waited) => panic!(
+                "after {after}, a new client sent `{line}` and got no echo in {waited:?}. \
+                 {hint}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn serves_a_new_client_after_another_has_left() {
+    on_tokio(LIMIT, || async {
+        let addr = start().await;
+        let mut leaving = LineClient::connect("leaving", addr).await;
+        leaving.send_line("goodbye").await;
+        let echo = leaving.recv_line("the echo of `goodbye`").await;
+        assert_eq!(echo, "goodbye", "the echo differs from what was sent");
+        leaving.shutdown_write().await;
+        leaving
+            .expect_closed("once the client closed its side and everything was echoed")
+            .await;
+        a_new_client_is_served(addr, "a client finished and left").await;
+    });
+}
+
+#[test]
+fn serves_a_new_client_after_another_resets_its_connection() {
+    on_tokio(LIMIT, || async {
+        let addr = start().await;
+        // A small receive buffer, so the server's writes to this client
+        // soon wait for it to read.
+        let socket = tokio::net::TcpSocket::new_v4().expect("make a socket");
+        socket
+            .set_recv_buffer_size(4096)
+            .expect("set the receive buffer size");
+        let mut stream = socket.connect(addr).await.expect("connect to the server");
+        // Closing the socket then sends a reset (RST), not an orderly end:
+        // the server's next read or write on it fails.
+        stream.set_zero_linger().expect("set SO_LINGER to zero");
+        let sent = payload(1024 * 1024);
+        let want = 64 * 1024;
+        let echoing = async {
+            let (mut reader, mut writer) = stream.split();
+            let mut offset = 0;
+            let mut got = 0;
+            let mut chunk = vec![0; 16 * 1024];
+            while got < want {
+                tokio::select! {
+                    n = writer.write(&sent[offset..]), if offset < sent.len() => {
+                        offset += n.expect("send to the server");
+                    }
+                    n = reader.read(&mut chunk) => match n {
+                        Ok(0) | Err(_) => return got,
+                        Ok(n) => got += n,
+                    },
+                }
+            }
+            got
+        };
+        let got = tokio::time::timeout(REPLY_WAIT, echoing).await;
+        assert!(
+            matches!(got, Ok(n) if n >= want),
+            "the client was sending {} bytes (no newline) and reading the echo; it did not get \
+             the first {want} back in {REPLY_WAIT:?} (got {got:?} bytes): the server must send \
+             back what each read returns, at once",
+            sent.len()
+        );
+        // The server is in the middle of echoing the rest to this client.
+        drop(stream);
+        a_new_client_is_served(
+            addr,
+            "a client reset its connection while the server was echoing to it",
+        )
+        .await;
+    });
+}

@@ -87,7 +87,9 @@ fn serves_a_second_client_while_the_first_is_idle() {
             Err(waited) => panic!(
                 "the second client got no reply in {waited:?} while the first one was \
                  connected and silent: the server is still busy with the first connection. \
-                 Serve each connection in a task of its own."
+                 Serve each connection in a task of its own; and if you do, is the store's \
+                 lock held for as long as a connection lasts? Hold it only to read or change \
+                 the store, once per request."
             ),
         }
     });
@@ -357,5 +359,316 @@ fn a_line_longer_than_max_line_is_answered_err_before_it_ends() {
             ),
         }
         ask(&mut client, "SET short ok", "OK").await;
+    });
+}
+
+/// Sends `bytes` as they are and returns the next reply line.
+async fn reply_to(client: &mut LineClient, bytes: &[u8], what: &str) -> String {
+    client.send(bytes).await;
+    client.recv_line(&format!("the reply to {what}")).await
+}
+
+#[test]
+fn a_bad_line_and_a_good_one_in_one_write_get_two_replies() {
+    on_tokio(LIMIT, || async {
+        let addr = start().await;
+        let mut client = LineClient::connect("hasty", addr).await;
+        let first = reply_to(
+            &mut client,
+            b"SET k \xff\nGET k\n",
+            "a line that is not UTF-8, sent in one write with `GET k`",
+        )
+        .await;
+        assert!(
+            first.starts_with("ERR "),
+            "a line that is not UTF-8 must be answered `ERR <reason>`, not `{first}`"
+        );
+        match client.try_recv_line().await {
+            Ok(Some(second)) => assert_eq!(
+                second, "NOT_FOUND",
+                "`GET k` came in the same write as a line that is not UTF-8, and its reply is \
+                 wrong: an error in one line must not spoil the lines read with it"
+            ),
+            Ok(None) => panic!(
+                "the server closed the connection after a line that is not UTF-8, sent in one \
+                 write with `GET k`: after an `ERR` the connection carries on"
+            ),
+            Err(waited) => panic!(
+                "no reply in {waited:?} to `GET k`, which came in the same write as a line \
+                 that is not UTF-8 (answered `{first}`): were the bytes read after the bad \
+                 line thrown away with it? An error in one line must not lose the lines that \
+                 came with it"
+            ),
+        }
+        let mut long = b"SET f ".to_vec();
+        long.resize(MAX_LINE + 10, b'x');
+        long.extend_from_slice(b"\nGET f\n");
+        let first = reply_to(
+            &mut client,
+            &long,
+            "a line longer than MAX_LINE, sent in one write with `GET f`",
+        )
+        .await;
+        assert!(
+            first.starts_with("ERR "),
+            "a line longer than MAX_LINE must be answered `ERR <reason>`, not `{first}`"
+        );
+        match client.try_recv_line().await {
+            Ok(Some(second)) => assert_eq!(
+                second, "NOT_FOUND",
+                "`GET f` came in the same write as a line longer than MAX_LINE, and its reply \
+                 is wrong: skip the long line up to its newline only, then serve the next line"
+            ),
+            Ok(None) => panic!(
+                "the server closed the connection after a line longer than MAX_LINE, sent in \
+                 one write with `GET f`: it skips the long line and carries on"
+            ),
+            Err(waited) => panic!(
+                "no reply in {waited:?} to `GET f`, which came in the same write as a line \
+                 longer than MAX_LINE (answered `{first}`): were the bytes after the long \
+                 line's newline skipped with it? Skip up to that newline only"
+            ),
+        }
+        ask(&mut client, "GET f", "NOT_FOUND").await;
+    });
+}
+
+#[test]
+fn a_value_keeps_its_spaces_exactly() {
+    on_tokio(LIMIT, || async {
+        let addr = start().await;
+        let mut client = LineClient::connect("spacey", addr).await;
+        ask(&mut client, "SET sp a  b ", "OK").await;
+        client.send_line("GET sp").await;
+        let got = client.recv_line("the reply to `GET sp`").await;
+        assert_eq!(
+            got, "VALUE a  b ",
+            "`SET sp a  b ` stores the value `a  b ` (two spaces inside, one at the end): the \
+             value is the rest of the line after the key and one space, exactly as sent. Were \
+             the words split on any whitespace and joined again, or the line trimmed?"
+        );
+    });
+}
+
+#[test]
+fn requests_are_parsed_strictly() {
+    on_tokio(LIMIT, || async {
+        let addr = start().await;
+        let mut client = LineClient::connect("sloppy", addr).await;
+        ask(&mut client, "SET a 1", "OK").await;
+        let cases: [(&str, &str); 4] = [
+            (
+                "SET  v",
+                "an empty key (two spaces after SET): a key is one non-empty word",
+            ),
+            (
+                "DEL a b",
+                "DEL with two keys: DEL takes one key and nothing after it",
+            ),
+            (
+                "get a",
+                "a command in lower case: commands are upper case, exactly",
+            ),
+            ("SET k ", "SET with an empty value: a value is not empty"),
+        ];
+        for (line, why) in cases {
+            let reply = reply_to(
+                &mut client,
+                format!("{line}\n").as_bytes(),
+                &format!("`{line}`"),
+            )
+            .await;
+            assert!(
+                reply.starts_with("ERR "),
+                "`{line}` must be answered `ERR <reason>`, not `{reply}`: {why}"
+            );
+        }
+        ask(&mut client, "GET a", "VALUE 1").await;
+        ask(&mut client, "GET k", "NOT_FOUND").await;
+    });
+}
+
+#[test]
+fn a_line_of_max_line_bytes_is_served_and_one_byte_more_is_not() {
+    on_tokio(LIMIT, || async {
+        let addr = start().await;
+        let mut client = LineClient::connect("precise", addr).await;
+        let mut exact = b"SET e ".to_vec();
+        exact.resize(MAX_LINE, b'x');
+        let value = String::from_utf8(exact[6..].to_vec()).expect("ASCII");
+        exact.push(b'\n');
+        let reply = reply_to(&mut client, &exact, "a line of exactly MAX_LINE bytes").await;
+        assert_eq!(
+            reply, "OK",
+            "a line of exactly MAX_LINE = {MAX_LINE} bytes (not counting its newline) is not \
+             too long and must be served (is the limit off by one?)"
+        );
+        client.send_line("GET e").await;
+        let got = client.recv_line("the reply to `GET e`").await;
+        assert!(
+            got == format!("VALUE {value}"),
+            "`GET e` after a SET line of exactly MAX_LINE bytes must return all {} bytes of \
+             its value; got {} bytes",
+            value.len(),
+            got.len().saturating_sub(6)
+        );
+        let mut over = b"SET f ".to_vec();
+        over.resize(MAX_LINE + 1, b'x');
+        over.push(b'\n');
+        let reply = reply_to(&mut client, &over, "a line of MAX_LINE + 1 bytes").await;
+        assert!(
+            reply.starts_with("ERR "),
+            "a line of MAX_LINE + 1 = {} bytes (not counting its newline) is too long and must \
+             be answered `ERR <reason>`, not `{reply}` (is the limit off by one?)",
+            MAX_LINE + 1
+        );
+        client.send_line("GET f").await;
+        let got = client.recv_line("the reply to `GET f`").await;
+        assert_eq!(
+            got, "NOT_FOUND",
+            "a SET line of MAX_LINE + 1 bytes was executed: a line that is too long is never \
+             executed"
+        );
+    });
+}
+
+/// Checks that a client connecting now is served, with two round trips
+/// (by the second one, whatever the server did about the connection that
+/// ended before, it has done). `after` says what happened before.
+async fn a_new_client_is_served(addr: SocketAddr, after: &str) {
+    let hint = "An error on one connection ends that connection only: `serve` returns only \
+                if accepting fails (does it return, or stop, when a connection's task fails?)";
+    let stream = match tokio::time::timeout(REPLY_WAIT, TcpStream::connect(addr)).await {
+        Ok(Ok(stream)) => stream,
+        Ok(Err(e)) => panic!("after {after}, a new client could not connect ({e}). {hint}"),
+        Err(_) => panic!("after {after}, a new client could not connect in {REPLY_WAIT:?}. {hint}"),
+    };
+    let mut newcomer = LineClient::from_stream("newcomer", stream);
+    for (request, want) in [("SET fresh start", "OK"), ("GET fresh", "VALUE start")] {
+        let reply = match newcomer.try_send(format!("{request}\n")).await {
+            Ok(()) => newcomer.try_recv_line().await,
+            Err(_) => Ok(None),
+        };
+        match reply {
+            Ok(Some(line)) => assert_eq!(line, want, "wrong reply to `{request}`"),
+            Ok(None) => panic!(
+                "after {after}, a new client sent `{request}` and the server closed its \
+                 connection without a reply. {hint}"
+            ),
+            Err(waited) => panic!(
+                "after {after}, a new client sent `{request}` and got no reply in {waited:?}. \
+                 {hint}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn serves_new_clients_after_one_resets_its_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    on_tokio(LIMIT, || async {
+        let addr = start().await;
+        // A small receive buffer, so the server's replies to this client
+        // soon wait for it to read.
+        let socket = tokio::net::TcpSocket::new_v4().expect("make a socket");
+        socket
+            .set_recv_buffer_size(4096)
+            .expect("set the receive buffer size");
+        let mut stream = socket.connect(addr).await.expect("connect to the server");
+        // Closing the socket then sends a reset (RST), not an orderly end:
+        // the server's next read or write on it fails.
+        stream.set_zero_linger().expect("set SO_LINGER to zero");
+        let requests = b"GET nothing\n".repeat(100_000);
+        let want = 16 * 1024;
+        let replying = async {
+            let (mut reader, mut writer) = stream.split();
+            let mut offset = 0;
+            let mut got = 0;
+            let mut chunk = vec![0; 16 * 1024];
+            while got < want {
+                tokio::select! {
+                    n = writer.write(&requests[offset..]), if offset < requests.len() => {
+                        offset += n.expect("send to the server");
+                    }
+                    n = reader.read(&mut chunk) => match n {
+                        Ok(0) | Err(_) => return got,
+                        Ok(n) => got += n,
+                    },
+                }
+            }
+            got
+        };
+        let got = tokio::time::timeout(REPLY_WAIT, replying).await;
+        assert!(
+            matches!(got, Ok(n) if n >= want),
+            "a client sent many `GET nothing` in a row and did not get {want} bytes of replies \
+             in {REPLY_WAIT:?} (got {got:?})"
+        );
+        // The server is in the middle of answering this client.
+        drop(stream);
+        a_new_client_is_served(
+            addr,
+            "a client reset its connection while the server was answering it",
+        )
+        .await;
+    });
+}
+
+#[test]
+fn a_client_that_does_not_read_its_replies_holds_up_no_other() {
+    use tokio::io::AsyncWriteExt;
+
+    on_tokio(LIMIT, || async {
+        // Small send buffers on the server's connections (they inherit
+        // them from the listener): its writes to a client that does not
+        // read soon have to wait.
+        let socket = tokio::net::TcpSocket::new_v4().expect("make a socket");
+        socket
+            .set_send_buffer_size(4096)
+            .expect("set the send buffer size");
+        socket
+            .bind("127.0.0.1:0".parse().expect("an address"))
+            .expect("bind a listener on 127.0.0.1:0");
+        let listener = socket.listen(64).expect("listen");
+        let addr = listener.local_addr().expect("read the listener's address");
+        tokio::spawn(serve(listener));
+
+        let mut setter = LineClient::connect("setter", addr).await;
+        let mut set = b"SET big ".to_vec();
+        set.resize(1000, b'v');
+        set.push(b'\n');
+        let reply = reply_to(&mut setter, &set, "a SET of a 992-byte value").await;
+        assert_eq!(reply, "OK", "wrong reply to a SET of a 992-byte value");
+
+        // This client asks for the big value over and over and never reads
+        // a reply: soon the server cannot write to it any more.
+        let socket = tokio::net::TcpSocket::new_v4().expect("make a socket");
+        socket
+            .set_recv_buffer_size(4096)
+            .expect("set the receive buffer size");
+        let stream = socket.connect(addr).await.expect("connect to the server");
+        let (_never_read, mut writer) = stream.into_split();
+        tokio::spawn(async move {
+            let _ = writer.write_all(&b"GET big\n".repeat(20_000)).await;
+            std::future::pending::<()>().await;
+        });
+
+        let mut other = LineClient::connect("other", addr).await;
+        for round in 1..=20 {
+            other.send_line("GET nothing").await;
+            match other.try_recv_line().await {
+                Ok(Some(line)) => assert_eq!(line, "NOT_FOUND", "wrong reply to `GET nothing`"),
+                Ok(None) => panic!("the server closed the connection of client `other`"),
+                Err(waited) => panic!(
+                    "client `other` got no reply to request {round} in {waited:?}, while \
+                     another client asked for a big value many times and did not read the \
+                     replies, so the server's writes to it wait. Is the store's lock held \
+                     across a write to a socket? A write can wait for ever for a client that \
+                     does not read; take the lock only to read or change the store, and \
+                     release it before writing the reply."
+                ),
+            }
+        }
     });
 }

@@ -39,8 +39,12 @@ type Store = Arc<Mutex<HashMap<String, String>>>;
 /// accepting a connection fails.
 ///
 /// - **Requests** are lines ending in `\n`, with words separated by one
-///   space: `SET <key> <value>` (the value is the rest of the line, spaces
-///   included), `GET <key>`, `DEL <key>`. A key is one non-empty word.
+///   space: `SET <key> <value>`, `GET <key>`, `DEL <key>`. Commands are
+///   upper case, exactly as written here (`get a` is an unknown command). A
+///   key is one non-empty word. A value is the rest of the line after the
+///   key and the one space that follows it, spaces included, and is not
+///   empty (`SET greeting hello  world ` stores `hello  world `, and
+///   `SET greeting ` is answered `ERR`).
 /// - **Replies**, one line per request, in order: `OK` (a SET, or a DEL
 ///   that removed the key), `VALUE <value>` (a GET of a key that is set),
 ///   `NOT_FOUND` (a GET or DEL of a key that is not), and `ERR <reason>`
