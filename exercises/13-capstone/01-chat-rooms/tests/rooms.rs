@@ -132,7 +132,8 @@ fn a_nick_must_be_short_and_plain() {
             match hub.join(nick, "lobby") {
                 Ok(membership) => kept.push(membership),
                 Err(error) => panic!(
-                    "join({nick:?}) must be accepted (1 to 16 ASCII letters, digits, '_' or                      '-'), it returned Err({error:?})"
+                    "join({nick:?}) must be accepted (1 to 16 ASCII letters, digits, '_' or \
+                     '-'), it returned Err({error:?})"
                 ),
             }
         }
@@ -144,6 +145,12 @@ fn a_nick_must_be_short_and_plain() {
             ("alice!", "a '!'"),
             ("zoë", "a letter that is not ASCII"),
             ("bob\n", "a newline (it would break the line protocol)"),
+            ("a.b", "a '.'"),
+            ("a/b", "a '/' (commands start with it)"),
+            (
+                "a:b",
+                "a ':' (a message goes out as `{nick}: {text}`, so it would look like one)",
+            ),
         ] {
             let result = hub.join(nick, "lobby").map(|membership| membership.id);
             assert_eq!(

@@ -155,14 +155,23 @@ fn shutdown_reaches_clients_still_choosing_a_nick_or_midway_through_a_line() {
         let mut shy = LineClient::connect("shy", addr).await;
         let mut ada = join(addr, "ada").await;
         let mut bob = join(addr, "bob").await;
-        bob.send("half a li").await; // no newline: not a line yet
+        // A command and half a line in one write, so one read takes both:
+        // once bob has the answer to the command, the server holds the half
+        // line, and the shutdown comes while it waits for the rest.
+        bob.send("/join !\nhalf a li").await; // no newline after it: not a line yet
+        assert_eq!(
+            bob.recv_line("the answer to `/join !`").await,
+            "! invalid room",
+            "`/join !` names no valid room"
+        );
         let _ = stop.send(());
         until_goodbye(&mut shy).await;
         let heard = until_goodbye(&mut ada).await;
         assert!(
             heard.is_empty(),
-            "a line that was not whole when the shutdown came is not a message; ada heard \
-             {heard:?}"
+            "the server had read `half a li` from bob, with no newline after it, when the \
+             shutdown came: a line that was not whole then is not a message, and must not \
+             be said at the shutdown; ada heard {heard:?}"
         );
         until_goodbye(&mut bob).await;
         returned(server, "the shutdown").await;
@@ -318,4 +327,122 @@ fn a_client_that_reads_late_gets_its_queued_lines_before_the_goodbye() {
         until_goodbye(&mut listener).await;
         returned(server, "the shutdown").await;
     });
+}
+
+/// A shutdown signal that completes at the first poll at which `probe`, a
+/// member of the lobby driven by the test, has received at least `at_least`
+/// messages (notices aside). It keeps what the probe received, in order, in
+/// `heard`, and leaves the hub as it completes. Like `when_in_room`, it wakes
+/// itself at every poll.
+fn when_probe_heard(
+    hub: Hub,
+    at_least: usize,
+    heard: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+) -> impl Future<Output = ()> + Send {
+    let chat_shutdown::Membership { id, mut inbox } = hub
+        .join("probe", "lobby")
+        .expect("the nick `probe` is free");
+    std::future::poll_fn(move |cx| {
+        let mut heard = heard.lock().expect("the probe's list");
+        while let Ok(line) = inbox.try_recv() {
+            if !line.starts_with("* ") {
+                heard.push(line);
+            }
+        }
+        if heard.len() >= at_least {
+            hub.leave(id);
+            Poll::Ready(())
+        } else {
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    })
+}
+
+#[test]
+fn no_line_is_read_once_the_shutdown_has_come() {
+    const RECEIVERS: usize = 3;
+    const BEFORE: usize = 4;
+    const AFTER: usize = 8;
+    // A few rounds, each with a fresh server.
+    for round in 0..20 {
+        on_tokio(LIMIT, move || async move {
+            let hub = Hub::new();
+            let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+            let (addr, server) =
+                start_with(&hub, when_probe_heard(hub.clone(), BEFORE, heard.clone())).await;
+            let mut receivers = Vec::new();
+            for n in 0..RECEIVERS {
+                receivers.push(join(addr, &format!("r{n}")).await);
+            }
+            let mut sender = join(addr, "sender").await;
+            // A member the test holds and reads only at the end: its queue
+            // shows every message the hub took, before the shutdown or after.
+            let chat_shutdown::Membership {
+                inbox: mut witness, ..
+            } = hub
+                .join("witness", "lobby")
+                .expect("the nick `witness` is free");
+            // One write: a few messages, then commands whose answers pile up
+            // faster than they are written (so the server may pause reading
+            // there), then more messages. The shutdown completes once the
+            // probe has the first messages; whatever the hub had taken by
+            // then is exactly what the probe heard.
+            let mut burst = String::new();
+            for n in 0..BEFORE {
+                burst.push_str(&format!("message {n}\n"));
+            }
+            for _ in 0..5 {
+                burst.push_str("/join !\n");
+            }
+            for n in BEFORE..BEFORE + AFTER {
+                burst.push_str(&format!("message {n}\n"));
+            }
+            sender.send(burst).await;
+            let mut lists = Vec::new();
+            for receiver in &mut receivers {
+                lists.push((receiver.name().to_owned(), until_goodbye(receiver).await));
+            }
+            until_goodbye(&mut sender).await;
+            returned(server, "the shutdown").await;
+            let heard = heard.lock().expect("the probe's list").clone();
+            let mut taken = Vec::new();
+            while let Ok(line) = witness.try_recv() {
+                if !line.starts_with("* ") {
+                    taken.push(line);
+                }
+            }
+            assert!(
+                !(taken.len() > heard.len() && taken.starts_with(&heard)),
+                "round {round}: when the shutdown came, the hub had taken the sender's messages \
+                 {heard:?}, yet it took {:?} after it: the server went on reading lines after \
+                 the shutdown. Each reader must check for the shutdown before it takes another \
+                 line (a `select!` that is not `biased` picks a ready line half the time)",
+                &taken[heard.len()..]
+            );
+            assert_eq!(
+                taken, heard,
+                "round {round}: the hub must have taken the sender's messages in order"
+            );
+            for (name, got) in &lists {
+                assert!(
+                    !(got.len() > heard.len() && got.starts_with(&heard)),
+                    "round {round}: when the shutdown came, the hub had taken the sender's \
+                     messages {heard:?}, yet client `{name}` then received {:?} too: the \
+                     server went on reading lines after the shutdown. Each reader must check \
+                     for the shutdown before it takes another line (a `select!` that is not \
+                     `biased` picks a ready line half the time), and the writers may drain \
+                     only once every reader has stopped",
+                    &got[heard.len().min(got.len())..]
+                );
+                assert_eq!(
+                    got, &heard,
+                    "round {round}: client `{name}` must receive exactly the messages the hub \
+                     had taken when the shutdown came (those the probe heard), in order, then \
+                     the goodbye: no reader may take a line after the shutdown, and no writer \
+                     may say goodbye before every reader has stopped"
+                );
+            }
+        });
+    }
 }

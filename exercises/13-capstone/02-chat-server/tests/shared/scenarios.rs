@@ -9,9 +9,10 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use chat::{Hub, MAX_LINE, QUEUE_CAPACITY};
+use chat::{Hub, MAX_LINE, Membership, QUEUE_CAPACITY};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
-use workbook_support::net::{LineClient, bind, on_tokio};
+use workbook_support::net::{LineClient, REPLY_WAIT, bind, on_tokio};
 
 /// Every test ends well within this, or fails saying what it waited for.
 const LIMIT: Duration = Duration::from_secs(20);
@@ -313,17 +314,228 @@ fn a_client_that_vanishes_is_removed_and_its_nick_freed() {
             "a client whose connection closed must leave the hub"
         );
         let _bob = join(addr, "bob").await;
+    });
+}
 
-        // A reset instead of a close.
-        let stream = TcpStream::connect(addr).await.expect("connect");
-        stream.set_zero_linger().expect("set SO_LINGER to 0");
-        let mut cy = LineClient::from_stream("cy", stream);
-        cy.send_line("cy").await;
-        assert_eq!(cy.recv_line("the welcome").await, "* welcome cy");
-        drop(cy); // with SO_LINGER 0, the close is a reset
-        recv_skipping_notices(&mut ada, "* cy left lobby").await;
+#[test]
+fn a_client_whose_connection_is_reset_is_removed_and_its_nick_freed() {
+    on_tokio(LIMIT, || async {
+        let (addr, hub) = start().await;
+        let mut ada = join(addr, "ada").await;
+        // A plain stream, never split: dropping it with SO_LINGER 0 makes the
+        // kernel send a reset (RST) at once, with no end of stream (FIN)
+        // before it, so the server's next read fails instead of returning 0.
+        let mut cy = TcpStream::connect(addr).await.expect("client `cy` could not connect");
+        cy.set_zero_linger().expect("set SO_LINGER to 0");
+        cy.write_all(b"cy\n").await.expect("client `cy` could not send its nick");
+        let mut welcome = Vec::new();
+        while !welcome.ends_with(b"\n") {
+            let mut byte = [0u8; 1];
+            match tokio::time::timeout(REPLY_WAIT, cy.read(&mut byte)).await {
+                Ok(Ok(1)) => welcome.push(byte[0]),
+                other => panic!(
+                    "client `cy` waited for its welcome and got {other:?} after {:?}",
+                    String::from_utf8_lossy(&welcome)
+                ),
+            }
+        }
+        assert_eq!(welcome, b"* welcome cy\n", "client `cy` must be welcomed first");
+        recv_skipping_notices(&mut ada, "* cy joined lobby").await;
+        drop(cy); // a reset, not a close
+        loop {
+            match ada.try_recv_line().await {
+                Ok(Some(line)) if line == "* cy left lobby" => break,
+                Ok(Some(line)) => assert!(
+                    line.starts_with("* "),
+                    "ada waited for `* cy left lobby` and received `{line}`"
+                ),
+                Ok(None) => panic!("the server closed ada's connection when cy's was reset"),
+                Err(waited) => panic!(
+                    "cy's connection was reset (the client vanished without closing), and \
+                     {waited:?} later ada had still not received `* cy left lobby`: a read \
+                     that fails with an error must end the connection like the end of the \
+                     stream does, and the member must leave the hub (does the reader \
+                     `expect` or `?` its way out of the task before leaving?)"
+                ),
+            }
+        }
+        assert_eq!(
+            hub.members("lobby"),
+            ["ada"],
+            "a client whose connection was reset must leave the hub"
+        );
         let _cy = join(addr, "cy").await;
     });
+}
+
+#[test]
+fn a_client_that_never_sends_its_nick_holds_up_no_one() {
+    on_tokio(LIMIT, || async {
+        let (addr, _hub) = start().await;
+        let _shy = LineClient::connect("shy", addr).await; // connects, then says nothing
+        let mut ada = LineClient::connect("ada", addr).await;
+        ada.send_line("ada").await;
+        match ada.try_recv_line().await {
+            Ok(Some(line)) => assert_eq!(
+                line, "* welcome ada",
+                "a client that sends the free nick `ada` must be welcomed"
+            ),
+            Ok(None) => panic!("the server closed ada's connection instead of welcoming it"),
+            Err(waited) => panic!(
+                "ada sent its nick and waited {waited:?} for the welcome, while `shy`, \
+                 connected just before, had sent nothing: does the accept loop wait for a \
+                 client's nick before it accepts the next one? Reading the nick belongs in \
+                 the connection's own task"
+            ),
+        }
+    });
+}
+
+#[test]
+fn a_carriage_return_before_the_newline_is_not_part_of_the_line() {
+    on_tokio(LIMIT, || async {
+        let (addr, _hub) = start().await;
+        let mut ada = LineClient::connect("ada", addr).await;
+        ada.send("ada\r\n").await;
+        assert_eq!(
+            ada.recv_line("the welcome").await,
+            "* welcome ada",
+            "a nick sent as `ada\\r\\n` (as telnet and Windows clients end lines) is the nick \
+             `ada`: a `\\r` just before the newline belongs to the line's end, not to the line"
+        );
+        let mut bob = join(addr, "bob").await;
+        ada.send("hello\r\n").await;
+        let line = loop {
+            let line = bob.recv_line("ada's message").await;
+            if !line.starts_with("* ") {
+                break line;
+            }
+        };
+        assert_eq!(
+            line, "ada: hello",
+            "ada sent `hello\\r\\n`: the others must receive `ada: hello`, without the `\\r` \
+             (got {line:?})"
+        );
+    });
+}
+
+#[test]
+fn a_line_one_byte_over_the_limit_is_too_long() {
+    on_tokio(LIMIT, || async {
+        let (addr, _hub) = start().await;
+        let mut ada = join(addr, "ada").await;
+        let mut bob = join(addr, "bob").await;
+        assert_eq!(ada.recv_line("bob joining").await, "* bob joined lobby");
+        ada.send_line(&"m".repeat(MAX_LINE + 1)).await;
+        match ada.try_recv_line().await {
+            Ok(Some(line)) => assert_eq!(
+                line,
+                "! line too long",
+                "a line of MAX_LINE + 1 bytes must be answered with `! line too long`"
+            ),
+            Ok(None) => panic!("the server closed ada's connection after a line one byte too long"),
+            Err(waited) => panic!(
+                "ada sent a line of MAX_LINE + 1 = {} bytes (then its newline) and waited \
+                 {waited:?} for `! line too long`: the line is one byte over the limit, yet \
+                 the server took it as a message. MAX_LINE counts the bytes of the line \
+                 without its newline; is the check off by one (`> MAX_LINE + 1`, or the \
+                 newline counted in the limit)?",
+                MAX_LINE + 1
+            ),
+        }
+        ada.send_line("after").await;
+        let notices = recv_skipping_notices(&mut bob, "ada: after").await;
+        assert!(notices.is_empty(), "bob must hear nothing of the long line: got {notices:?}");
+    });
+}
+
+#[test]
+fn a_nick_is_taken_as_sent_not_trimmed() {
+    on_tokio(LIMIT, || async {
+        let (addr, hub) = start().await;
+        let mut ada = LineClient::connect("ada", addr).await;
+        for nick in [" ada", "ada "] {
+            ada.send_line(nick).await;
+            assert_eq!(
+                ada.recv_line(&format!("the answer to the nick {nick:?}")).await,
+                "! invalid nick",
+                "the nick line {nick:?} has a space, and a nick may not: it must be refused \
+                 with `! invalid nick`, not trimmed into `ada`"
+            );
+        }
+        assert_eq!(hub.members("lobby"), Vec::<String>::new(), "no one may have joined");
+    });
+}
+
+#[test]
+fn only_the_exact_line_quit_quits() {
+    on_tokio(LIMIT, || async {
+        let (addr, _hub) = start().await;
+        let mut ada = join(addr, "ada").await;
+        let mut bob = join(addr, "bob").await;
+        ada.send_line("/quitter").await;
+        let line = loop {
+            let line = bob.recv_line("ada's message `/quitter`").await;
+            if !line.starts_with("* ") {
+                break line;
+            }
+            assert_ne!(
+                line, "* ada left lobby",
+                "ada sent `/quitter` and left: only the whole line `/quit` quits, \
+                 `/quitter` is an ordinary message"
+            );
+        };
+        assert_eq!(
+            line, "ada: /quitter",
+            "`/quitter` is not `/quit`: it must reach the others as a message"
+        );
+        bob.send_line("still there?").await;
+        let notices = recv_skipping_notices(&mut ada, "bob: still there?").await;
+        assert!(
+            !notices.iter().any(|n| n.contains("ada left")),
+            "after `/quitter`, ada's connection must stay open: got {notices:?}"
+        );
+    });
+}
+
+#[test]
+fn the_welcome_comes_before_any_chat_line_even_in_a_busy_room() {
+    for round in 0..10 {
+        on_tokio(LIMIT, move || async move {
+            let (addr, hub) = start().await;
+            // A member that lives in the hub itself, as a task: it greets
+            // `bob` the moment he is a member, so that a line for him is queued
+            // before his connection has written anything. The task wakes
+            // itself at every poll: on this single-threaded runtime it runs
+            // again before any task spawned after its last poll.
+            let Membership { id, mut inbox } = hub.join("greeter", "lobby").expect("join");
+            let greeter_hub = hub.clone();
+            tokio::spawn(std::future::poll_fn(move |cx| {
+                while inbox.try_recv().is_ok() {} // keeps its queue from filling up
+                if greeter_hub.members("lobby").iter().any(|nick| nick == "bob") {
+                    greeter_hub.say(id, "hi bob");
+                    return std::task::Poll::Ready(());
+                }
+                cx.waker().wake_by_ref();
+                std::task::Poll::Pending
+            }));
+            let mut bob = LineClient::connect("bob", addr).await;
+            bob.send_line("bob").await;
+            let first = bob.try_recv_line().await;
+            match first {
+                Ok(Some(line)) => assert_eq!(
+                    line, "* welcome bob",
+                    "round {round}: bob's first line must be his welcome, even when someone \
+                     talks to him the moment he joins. Once bob is in the hub, lines for him \
+                     queue up at once; a welcome that goes through the same writer as those \
+                     lines (through a channel it picks from, say) can come after them. Write \
+                     it before any line from the hub can go out"
+                ),
+                Ok(None) => panic!("round {round}: bob's connection closed before any line"),
+                Err(waited) => panic!("round {round}: bob waited {waited:?} for his welcome"),
+            }
+        });
+    }
 }
 
 #[test]
