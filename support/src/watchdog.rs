@@ -109,7 +109,10 @@ fn within_erased(limit: Duration, body: ErasedBody) -> Box<dyn Any + Send> {
              Likely causes: a `poll` that loops instead of returning `Poll::Pending`, \
              a loop that polls a future until it is ready, a future that wakes itself \
              on every poll without making progress (the executor polls it again and \
-             again, and paused tokio time never advances), or a deadlock.{cut_short}",
+             again, and paused tokio time never advances), a blocking call in async \
+             code (`std::thread::sleep`, a `std::net` or `std::fs` read, a blocking \
+             lock or `recv`) that holds the runtime's thread, so no other task runs, \
+             or a deadlock.{cut_short}",
             elapsed.min(limit)
         );
     }
