@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 
 use crate::watchdog::{Clock, on_fresh_runtime};
 
@@ -41,6 +41,22 @@ pub async fn bind() -> (TcpListener, SocketAddr) {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a listener on 127.0.0.1:0");
+    let addr = listener.local_addr().expect("read the listener's address");
+    (listener, addr)
+}
+
+/// Binds a listener on a free loopback port whose connections get a small
+/// send buffer (4 KiB; accepted sockets inherit it on Linux), so that the
+/// server's writes to a client that does not read soon have to wait.
+pub fn bind_with_small_send_buffer() -> (TcpListener, SocketAddr) {
+    let socket = TcpSocket::new_v4().expect("make a socket");
+    socket
+        .set_send_buffer_size(4096)
+        .expect("set the send buffer size");
+    socket
+        .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .expect("bind a listener on 127.0.0.1:0");
+    let listener = socket.listen(64).expect("listen");
     let addr = listener.local_addr().expect("read the listener's address");
     (listener, addr)
 }
@@ -182,4 +198,82 @@ fn is_reset(e: &std::io::Error) -> bool {
         e.kind(),
         std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted
     )
+}
+
+/// Connects to `addr` with a small receive buffer (4 KiB), so that the
+/// server's writes to this client soon have to wait for it to read.
+pub async fn connect_with_small_receive_buffer(addr: SocketAddr) -> TcpStream {
+    let socket = TcpSocket::new_v4().expect("make a socket");
+    socket
+        .set_recv_buffer_size(4096)
+        .expect("set the receive buffer size");
+    socket.connect(addr).await.expect("connect to the server")
+}
+
+/// Writes `bytes` to `stream` while reading what comes back, until `want`
+/// bytes have come back. Returns how many came back: fewer than `want` if
+/// the stream ended, failed, or stayed silent for [`REPLY_WAIT`].
+pub async fn send_while_reading(stream: &mut TcpStream, bytes: &[u8], want: usize) -> usize {
+    let (mut reader, mut writer) = stream.split();
+    let mut offset = 0;
+    let mut got = 0;
+    let mut chunk = vec![0; 16 * 1024];
+    let exchange = async {
+        while got < want {
+            tokio::select! {
+                n = writer.write(&bytes[offset..]), if offset < bytes.len() => {
+                    offset += n.expect("send to the server");
+                }
+                n = reader.read(&mut chunk) => match n {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => got += n,
+                },
+            }
+        }
+    };
+    let _ = tokio::time::timeout(REPLY_WAIT, exchange).await;
+    got
+}
+
+/// Closes `stream` with a reset (RST) instead of an orderly end: with
+/// `SO_LINGER` set to zero the kernel drops what is unsent, and the
+/// server's next read or write on the connection fails. The stream must
+/// not have been split into owned halves, whose write half sends an
+/// orderly end (FIN) first when it is dropped.
+pub fn reset(stream: TcpStream) {
+    stream.set_zero_linger().expect("set SO_LINGER to zero");
+    drop(stream);
+}
+
+/// Checks that a client connecting now, `newcomer`, is served: each
+/// request of `exchanges` gets its reply. With two or more round trips,
+/// whatever the server did about a connection that ended before, it has
+/// done by the last one. `after` says what happened before, `hint` what to
+/// look at when the newcomer is not served.
+pub async fn expect_served(addr: SocketAddr, after: &str, hint: &str, exchanges: &[(&str, &str)]) {
+    let stream = match tokio::time::timeout(REPLY_WAIT, TcpStream::connect(addr)).await {
+        Ok(Ok(stream)) => stream,
+        Ok(Err(e)) => panic!("after {after}, a new client could not connect ({e}). {hint}"),
+        Err(_) => panic!("after {after}, a new client could not connect in {REPLY_WAIT:?}. {hint}"),
+    };
+    let mut newcomer = LineClient::from_stream("newcomer", stream);
+    for (request, want) in exchanges {
+        let reply = match newcomer.try_send(format!("{request}\n")).await {
+            Ok(()) => newcomer.try_recv_line().await,
+            Err(_) => Ok(None),
+        };
+        match reply {
+            Ok(Some(line)) => {
+                assert_eq!(line, *want, "wrong reply to the new client's `{request}`")
+            }
+            Ok(None) => panic!(
+                "after {after}, a new client sent `{request}` and the server closed its \
+                 connection without a reply. {hint}"
+            ),
+            Err(waited) => panic!(
+                "after {after}, a new client sent `{request}` and got no reply in {waited:?}. \
+                 {hint}"
+            ),
+        }
+    }
 }

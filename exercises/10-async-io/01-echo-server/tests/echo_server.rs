@@ -5,7 +5,10 @@ use echo_server::serve;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
-use workbook_support::net::{LineClient, REPLY_WAIT, bind, on_tokio};
+use workbook_support::net::{
+    LineClient, REPLY_WAIT, bind, connect_with_small_receive_buffer, expect_served, on_tokio,
+    reset, send_while_reading,
+};
 
 const LIMIT: Duration = Duration::from_secs(10);
 
@@ -249,11 +252,7 @@ fn echoes_megabytes_intact_while_the_client_is_still_sending() {
         // A small receive buffer on the client's side makes the server's
         // send buffer fill up, and then a write may take only part of what
         // it is given.
-        let socket = tokio::net::TcpSocket::new_v4().expect("make a socket");
-        socket
-            .set_recv_buffer_size(4096)
-            .expect("set the receive buffer size");
-        let stream = socket.connect(addr).await.expect("connect to the server");
+        let stream = connect_with_small_receive_buffer(addr).await;
         let (mut reader, mut writer) = stream.into_split();
         // More than any socket buffer: the server's writes must wait for
         // this client to read, and some of them write only part of a buffer.
@@ -357,29 +356,11 @@ async fn a_new_client_is_served(addr: SocketAddr, after: &str) {
     let hint = "An end or an error on one connection ends that connection only: `serve` \
                 returns only if accepting fails (does it return, or stop, when a \
                 connection's task ends or fails?)";
-    let stream = match tokio::time::timeout(REPLY_WAIT, TcpStream::connect(addr)).await {
-        Ok(Ok(stream)) => stream,
-        Ok(Err(e)) => panic!("after {after}, a new client could not connect ({e}). {hint}"),
-        Err(_) => panic!("after {after}, a new client could not connect in {REPLY_WAIT:?}. {hint}"),
-    };
-    let mut newcomer = LineClient::from_stream("newcomer", stream);
-    for line in ["anyone there?", "still there?"] {
-        let reply = match newcomer.try_send(format!("{line}\n")).await {
-            Ok(()) => newcomer.try_recv_line().await,
-            Err(_) => Ok(None),
-        };
-        match reply {
-            Ok(Some(echo)) => assert_eq!(echo, line, "the new client's echo is wrong"),
-            Ok(None) => panic!(
-                "after {after}, a new client sent `{line}` and the server closed its \
-                 connection without an echo. {hint}"
-            ),
-            Err(waited) => panic!(
-                "after {after}, a new client sent `{line}` and got no echo in {waited:?}. \
-                 {hint}"
-            ),
-        }
-    }
+    let exchanges = [
+        ("anyone there?", "anyone there?"),
+        ("still there?", "still there?"),
+    ];
+    expect_served(addr, after, hint, &exchanges).await;
 }
 
 #[test]
@@ -404,44 +385,19 @@ fn serves_a_new_client_after_another_resets_its_connection() {
         let addr = start().await;
         // A small receive buffer, so the server's writes to this client
         // soon wait for it to read.
-        let socket = tokio::net::TcpSocket::new_v4().expect("make a socket");
-        socket
-            .set_recv_buffer_size(4096)
-            .expect("set the receive buffer size");
-        let mut stream = socket.connect(addr).await.expect("connect to the server");
-        // Closing the socket then sends a reset (RST), not an orderly end:
-        // the server's next read or write on it fails.
-        stream.set_zero_linger().expect("set SO_LINGER to zero");
+        let mut stream = connect_with_small_receive_buffer(addr).await;
         let sent = payload(1024 * 1024);
         let want = 64 * 1024;
-        let echoing = async {
-            let (mut reader, mut writer) = stream.split();
-            let mut offset = 0;
-            let mut got = 0;
-            let mut chunk = vec![0; 16 * 1024];
-            while got < want {
-                tokio::select! {
-                    n = writer.write(&sent[offset..]), if offset < sent.len() => {
-                        offset += n.expect("send to the server");
-                    }
-                    n = reader.read(&mut chunk) => match n {
-                        Ok(0) | Err(_) => return got,
-                        Ok(n) => got += n,
-                    },
-                }
-            }
-            got
-        };
-        let got = tokio::time::timeout(REPLY_WAIT, echoing).await;
+        let got = send_while_reading(&mut stream, &sent, want).await;
         assert!(
-            matches!(got, Ok(n) if n >= want),
+            got >= want,
             "the client was sending {} bytes (no newline) and reading the echo; it did not get \
-             the first {want} back in {REPLY_WAIT:?} (got {got:?} bytes): the server must send \
+             the first {want} back in {REPLY_WAIT:?} (got {got} bytes): the server must send \
              back what each read returns, at once",
             sent.len()
         );
         // The server is in the middle of echoing the rest to this client.
-        drop(stream);
+        reset(stream);
         a_new_client_is_served(
             addr,
             "a client reset its connection while the server was echoing to it",

@@ -3,7 +3,10 @@ use std::time::Duration;
 
 use line_protocol::{MAX_LINE, serve};
 use tokio::net::TcpStream;
-use workbook_support::net::{LineClient, REPLY_WAIT, bind, on_tokio};
+use workbook_support::net::{
+    LineClient, REPLY_WAIT, bind, bind_with_small_send_buffer, connect_with_small_receive_buffer,
+    expect_served, on_tokio, reset, send_while_reading,
+};
 
 const LIMIT: Duration = Duration::from_secs(10);
 
@@ -538,75 +541,27 @@ fn a_line_of_max_line_bytes_is_served_and_one_byte_more_is_not() {
 async fn a_new_client_is_served(addr: SocketAddr, after: &str) {
     let hint = "An error on one connection ends that connection only: `serve` returns only \
                 if accepting fails (does it return, or stop, when a connection's task fails?)";
-    let stream = match tokio::time::timeout(REPLY_WAIT, TcpStream::connect(addr)).await {
-        Ok(Ok(stream)) => stream,
-        Ok(Err(e)) => panic!("after {after}, a new client could not connect ({e}). {hint}"),
-        Err(_) => panic!("after {after}, a new client could not connect in {REPLY_WAIT:?}. {hint}"),
-    };
-    let mut newcomer = LineClient::from_stream("newcomer", stream);
-    for (request, want) in [("SET fresh start", "OK"), ("GET fresh", "VALUE start")] {
-        let reply = match newcomer.try_send(format!("{request}\n")).await {
-            Ok(()) => newcomer.try_recv_line().await,
-            Err(_) => Ok(None),
-        };
-        match reply {
-            Ok(Some(line)) => assert_eq!(line, want, "wrong reply to `{request}`"),
-            Ok(None) => panic!(
-                "after {after}, a new client sent `{request}` and the server closed its \
-                 connection without a reply. {hint}"
-            ),
-            Err(waited) => panic!(
-                "after {after}, a new client sent `{request}` and got no reply in {waited:?}. \
-                 {hint}"
-            ),
-        }
-    }
+    let exchanges = [("SET fresh start", "OK"), ("GET fresh", "VALUE start")];
+    expect_served(addr, after, hint, &exchanges).await;
 }
 
 #[test]
 fn serves_new_clients_after_one_resets_its_connection() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
     on_tokio(LIMIT, || async {
         let addr = start().await;
         // A small receive buffer, so the server's replies to this client
         // soon wait for it to read.
-        let socket = tokio::net::TcpSocket::new_v4().expect("make a socket");
-        socket
-            .set_recv_buffer_size(4096)
-            .expect("set the receive buffer size");
-        let mut stream = socket.connect(addr).await.expect("connect to the server");
-        // Closing the socket then sends a reset (RST), not an orderly end:
-        // the server's next read or write on it fails.
-        stream.set_zero_linger().expect("set SO_LINGER to zero");
+        let mut stream = connect_with_small_receive_buffer(addr).await;
         let requests = b"GET nothing\n".repeat(100_000);
         let want = 16 * 1024;
-        let replying = async {
-            let (mut reader, mut writer) = stream.split();
-            let mut offset = 0;
-            let mut got = 0;
-            let mut chunk = vec![0; 16 * 1024];
-            while got < want {
-                tokio::select! {
-                    n = writer.write(&requests[offset..]), if offset < requests.len() => {
-                        offset += n.expect("send to the server");
-                    }
-                    n = reader.read(&mut chunk) => match n {
-                        Ok(0) | Err(_) => return got,
-                        Ok(n) => got += n,
-                    },
-                }
-            }
-            got
-        };
-        let got = tokio::time::timeout(REPLY_WAIT, replying).await;
+        let got = send_while_reading(&mut stream, &requests, want).await;
         assert!(
-            matches!(got, Ok(n) if n >= want),
+            got >= want,
             "a client sent many `GET nothing` in a row and did not get {want} bytes of replies \
-             in {REPLY_WAIT:?} (got {got:?})"
+             in {REPLY_WAIT:?} (got {got})"
         );
         // The server is in the middle of answering this client.
-        drop(stream);
+        reset(stream);
         a_new_client_is_served(
             addr,
             "a client reset its connection while the server was answering it",
@@ -623,15 +578,7 @@ fn a_client_that_does_not_read_its_replies_holds_up_no_other() {
         // Small send buffers on the server's connections (they inherit
         // them from the listener): its writes to a client that does not
         // read soon have to wait.
-        let socket = tokio::net::TcpSocket::new_v4().expect("make a socket");
-        socket
-            .set_send_buffer_size(4096)
-            .expect("set the send buffer size");
-        socket
-            .bind("127.0.0.1:0".parse().expect("an address"))
-            .expect("bind a listener on 127.0.0.1:0");
-        let listener = socket.listen(64).expect("listen");
-        let addr = listener.local_addr().expect("read the listener's address");
+        let (listener, addr) = bind_with_small_send_buffer();
         tokio::spawn(serve(listener));
 
         let mut setter = LineClient::connect("setter", addr).await;
@@ -643,11 +590,7 @@ fn a_client_that_does_not_read_its_replies_holds_up_no_other() {
 
         // This client asks for the big value over and over and never reads
         // a reply: soon the server cannot write to it any more.
-        let socket = tokio::net::TcpSocket::new_v4().expect("make a socket");
-        socket
-            .set_recv_buffer_size(4096)
-            .expect("set the receive buffer size");
-        let stream = socket.connect(addr).await.expect("connect to the server");
+        let stream = connect_with_small_receive_buffer(addr).await;
         let (_never_read, mut writer) = stream.into_split();
         tokio::spawn(async move {
             let _ = writer.write_all(&b"GET big\n".repeat(20_000)).await;

@@ -6,10 +6,13 @@ use std::task::Poll;
 use std::time::Duration;
 
 use chat_shutdown::{GOODBYE, Hub, serve};
-use tokio::net::{TcpSocket, TcpStream};
+use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use workbook_support::net::{LineClient, REPLY_WAIT, bind, on_tokio};
+use workbook_support::net::{
+    LineClient, REPLY_WAIT, bind, bind_with_small_send_buffer, connect_with_small_receive_buffer,
+    on_tokio,
+};
 
 const LIMIT: Duration = Duration::from_secs(20);
 
@@ -271,22 +274,14 @@ fn a_client_that_reads_late_gets_its_queued_lines_before_the_goodbye() {
         let hub = Hub::new();
         // Small socket buffers on both ends, so that a few lines fill them,
         // and the rest wait in the queue of the client that does not read.
-        let socket = TcpSocket::new_v4().expect("a socket");
-        socket.set_send_buffer_size(4096).expect("set SO_SNDBUF");
-        socket
-            .bind("127.0.0.1:0".parse().expect("an address"))
-            .expect("bind a listener on 127.0.0.1:0");
-        let listener = socket.listen(64).expect("listen");
-        let addr = listener.local_addr().expect("the listener's address");
+        let (listener, addr) = bind_with_small_send_buffer();
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(serve(listener, hub.clone(), async move {
             let _ = stopped.await;
         }));
         let mut sender = join(addr, "sender").await;
         let mut listener = join(addr, "listener").await;
-        let socket = TcpSocket::new_v4().expect("a socket");
-        socket.set_recv_buffer_size(4096).expect("set SO_RCVBUF");
-        let stream = socket.connect(addr).await.expect("connect");
+        let stream = connect_with_small_receive_buffer(addr).await;
         let mut late = LineClient::from_stream("late", stream);
         late.send_line("late").await;
         let _ = listener.recv_line("`* late joined lobby`").await;

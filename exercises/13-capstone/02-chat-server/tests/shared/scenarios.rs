@@ -11,8 +11,10 @@ use std::time::Duration;
 
 use chat::{Hub, MAX_LINE, Membership, QUEUE_CAPACITY};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpSocket, TcpStream};
-use workbook_support::net::{LineClient, REPLY_WAIT, bind, on_tokio};
+use tokio::net::TcpStream;
+use workbook_support::net::{
+    LineClient, REPLY_WAIT, bind, connect_with_small_receive_buffer, on_tokio, reset,
+};
 
 /// Every test ends well within this, or fails saying what it waited for.
 const LIMIT: Duration = Duration::from_secs(20);
@@ -322,11 +324,10 @@ fn a_client_whose_connection_is_reset_is_removed_and_its_nick_freed() {
     on_tokio(LIMIT, || async {
         let (addr, hub) = start().await;
         let mut ada = join(addr, "ada").await;
-        // A plain stream, never split: dropping it with SO_LINGER 0 makes the
-        // kernel send a reset (RST) at once, with no end of stream (FIN)
-        // before it, so the server's next read fails instead of returning 0.
+        // A plain stream, never split, so that `reset` below sends a reset
+        // (RST) with no end of stream (FIN) before it: the server's next
+        // read fails instead of returning 0.
         let mut cy = TcpStream::connect(addr).await.expect("client `cy` could not connect");
-        cy.set_zero_linger().expect("set SO_LINGER to 0");
         cy.write_all(b"cy\n").await.expect("client `cy` could not send its nick");
         let mut welcome = Vec::new();
         while !welcome.ends_with(b"\n") {
@@ -341,7 +342,7 @@ fn a_client_whose_connection_is_reset_is_removed_and_its_nick_freed() {
         }
         assert_eq!(welcome, b"* welcome cy\n", "client `cy` must be welcomed first");
         recv_skipping_notices(&mut ada, "* cy joined lobby").await;
-        drop(cy); // a reset, not a close
+        reset(cy);
         loop {
             match ada.try_recv_line().await {
                 Ok(Some(line)) if line == "* cy left lobby" => break,
@@ -559,9 +560,7 @@ fn a_client_that_never_reads_is_dropped_and_stalls_no_one() {
     on_tokio(LIMIT, || async {
         let (addr, hub) = start().await;
         // A small receive buffer, so that the kernel fills up sooner.
-        let socket = TcpSocket::new_v4().expect("a socket");
-        socket.set_recv_buffer_size(4096).expect("set SO_RCVBUF");
-        let stream = socket.connect(addr).await.expect("connect");
+        let stream = connect_with_small_receive_buffer(addr).await;
         let mut slow = LineClient::from_stream("slow", stream);
         slow.send_line("slow").await;
         let mut talker = join(addr, "talker").await;
