@@ -247,3 +247,25 @@ pub fn is_workbook(dir: &Path) -> bool {
         && std::fs::read_to_string(dir.join("Cargo.toml"))
             .is_ok_and(|text| text.lines().any(|l| l.trim() == "[workspace]"))
 }
+
+/// The stems of the test files directly in `crate_dir/tests`, sorted
+/// (`countdown` for `tests/countdown.rs`), without `mod`: the files that
+/// `tests/mod.rs` compiles into the crate, and the test targets of their
+/// own (`ui`). Empty when there is no `tests` folder.
+pub fn test_files(crate_dir: &Path) -> Vec<String> {
+    let mut stems: Vec<String> = std::fs::read_dir(crate_dir.join("tests"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            entry
+                .file_name()
+                .to_str()?
+                .strip_suffix(".rs")
+                .map(str::to_owned)
+        })
+        .filter(|stem| stem != "mod")
+        .collect();
+    stems.sort();
+    stems
+}

@@ -77,19 +77,10 @@ impl DeclarationOrder {
         // The files compiled into the crate by `tests/mod.rs`, and the test
         // targets of their own (`tests/ui.rs`, or one that needs a process
         // to itself).
-        let mut files: Vec<String> = std::fs::read_dir(dir.join("tests"))
+        let mut files: Vec<String> = crate::workbook::test_files(dir)
             .into_iter()
-            .flatten()
-            .flatten()
-            .filter_map(|entry| {
-                entry
-                    .file_name()
-                    .to_str()?
-                    .strip_suffix(".rs")
-                    .map(str::to_owned)
-            })
             .chain(test_targets.iter().cloned())
-            .filter(|stem| stem != "mod" && !last.contains(&stem.as_str()))
+            .filter(|stem| !last.contains(&stem.as_str()))
             .collect();
         files.sort();
         files.dedup();

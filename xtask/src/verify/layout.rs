@@ -8,7 +8,7 @@ use regex::Regex;
 
 use super::scratch::files_under;
 use crate::book::exercise_directive;
-use crate::workbook::{Exercise, Workbook};
+use crate::workbook::{Exercise, Workbook, test_files};
 
 /// Problems with one exercise's page, README and solution. Empty means fine.
 pub fn exercise_problems(workbook: &Workbook, exercise: &Exercise) -> Vec<String> {
@@ -85,21 +85,10 @@ pub fn crate_root(package: &str) -> String {
 /// hold tests that never run.
 fn tests_in_crate_problems(root: &Path, exercise: &Exercise) -> Vec<String> {
     let dir = root.join(exercise.dir());
-    let Ok(entries) = fs::read_dir(dir.join("tests")) else {
-        return Vec::new();
-    };
-    let mut in_crate: Vec<String> = entries
-        .flatten()
-        .filter_map(|entry| {
-            entry
-                .file_name()
-                .to_str()?
-                .strip_suffix(".rs")
-                .map(str::to_owned)
-        })
-        .filter(|stem| stem != "mod" && !exercise.test_targets.contains(stem))
+    let in_crate: Vec<String> = test_files(&dir)
+        .into_iter()
+        .filter(|stem| !exercise.test_targets.contains(stem))
         .collect();
-    in_crate.sort();
     if in_crate.is_empty() {
         return Vec::new();
     }
